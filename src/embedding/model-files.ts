@@ -21,3 +21,16 @@ export async function sha256File(file: string): Promise<string> {
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
+
+const fingerprints = new Map<string, Promise<string>>();
+
+/** Identifies the model an index was built with: the weights' sha256, or the hub id when not local. */
+export function modelFingerprint(modelId: string, modelDir: string): Promise<string> {
+  if (!hasLocalModel(modelDir)) return Promise.resolve(`hub:${modelId}`);
+  let fp = fingerprints.get(modelDir);
+  if (!fp) {
+    fp = sha256File(weightsPath(modelDir));
+    fingerprints.set(modelDir, fp);
+  }
+  return fp;
+}

@@ -1,0 +1,46 @@
+// npm run index — build or update the index in INDEX_DIR from the reports in DATA_DIR.
+import cliProgress from 'cli-progress';
+import { loadConfig } from '../config.js';
+import { loadEmbedder } from '../embedding/embedder.js';
+import { modelFingerprint } from '../embedding/model-files.js';
+import { buildIndex } from '../index/build.js';
+import { runCli } from './run.js';
+
+await runCli(async () => {
+  const config = loadConfig();
+  const started = Date.now();
+  const bar = new cliProgress.SingleBar(
+    { format: 'Embedding passages [{bar}] {value}/{total} ({percentage}%) eta {eta_formatted}', hideCursor: true, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  let barStarted = false;
+  const result = await buildIndex({
+    dataDir: config.dataDir,
+    indexDir: config.indexDir,
+    modelId: config.modelId,
+    modelHash: await modelFingerprint(config.modelId, config.modelDir),
+    embedder: () => loadEmbedder({ modelId: config.modelId, modelDir: config.modelDir }),
+    onProgress: (event) => {
+      if (event.phase === 'read') {
+        const { reports, paragraphs, passages } = event.corpus;
+        console.error(`Read ${reports.length} report(s): ${paragraphs.length} paragraphs, ${passages.length} passages.`);
+      } else if (event.phase === 'embed') {
+        if (!barStarted) bar.start(event.total, 0);
+        barStarted = true;
+        bar.update(event.done);
+      } else if (barStarted) {
+        bar.stop();
+      }
+    },
+  });
+  for (const { file, reason } of result.skipped) console.error(`warning: skipped ${file}: ${reason}`);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.upToDate) {
+    console.log(`Index is up to date (${result.manifest.counts.passages} passages) — nothing to do (${seconds} s).`);
+  } else {
+    console.log(
+      `Indexed ${result.manifest.counts.reports} report(s), ${result.manifest.counts.passages} passages ` +
+        `(${result.embedded} embedded, ${result.reused} reused) into ${config.indexDir} in ${seconds} s.`,
+    );
+  }
+});

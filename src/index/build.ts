@@ -1,0 +1,196 @@
+// data/ → a new index generation in the index folder. The previous index stays
+// live until the new manifest is renamed into place, so a crash (or SIGKILL)
+// mid-build leaves it usable. Unchanged passages reuse their embeddings.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile, open } from 'node:fs/promises';
+import path from 'node:path';
+import { readCorpus, type Corpus } from '../corpus/corpus.js';
+import type { SkippedFile } from '../corpus/types.js';
+import type { Embedder } from '../embedding/embedder.js';
+import { buildKeywordIndex } from './keyword.js';
+import { INDEX_FORMAT_VERSION, IndexError, readManifest, writeManifest, type Manifest } from './manifest.js';
+import { FILES, type Store } from './store.js';
+import { buildVectorIndex, packVectors, unpackVectors } from './vectors.js';
+
+export interface BuildOptions {
+  dataDir: string;
+  indexDir: string;
+  modelId: string;
+  modelHash: string;
+  /** Loaded lazily: an up-to-date index needs no model at all. */
+  embedder: () => Promise<Embedder>;
+  onProgress?: (event: BuildProgress) => void;
+  /** Passages per model call; passages are grouped by length so batches pad little. */
+  batchSize?: number;
+}
+
+export type BuildProgress =
+  | { phase: 'read'; corpus: Corpus }
+  | { phase: 'embed'; done: number; total: number }
+  | { phase: 'write' };
+
+export interface BuildResult {
+  manifest: Manifest;
+  skipped: SkippedFile[];
+  upToDate: boolean;
+  embedded: number;
+  reused: number;
+}
+
+const LOCK_FILE = '.build.lock';
+
+export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
+  const { indexDir } = options;
+  await mkdir(indexDir, { recursive: true });
+  const releaseLock = await acquireLock(indexDir);
+  try {
+    return await build(options);
+  } finally {
+    await releaseLock();
+  }
+}
+
+async function build(options: BuildOptions): Promise<BuildResult> {
+  const { indexDir, modelHash } = options;
+  const corpus = await readCorpus(options.dataDir);
+  options.onProgress?.({ phase: 'read', corpus });
+  if (corpus.passages.length === 0) {
+    const why = corpus.skipped.length ? `all ${corpus.skipped.length} file(s) were skipped` : 'the folder has no report files';
+    throw new IndexError(`No paragraphs to index in ${options.dataDir}: ${why}. Add report files (.txt or .html) and run "npm run index" again.`);
+  }
+
+  let previous: Manifest | null = null;
+  try {
+    previous = await readManifest(indexDir);
+  } catch {
+    previous = null; // A corrupted manifest is simply replaced.
+  }
+  await removeStaleGenerations(indexDir, previous?.generation);
+
+  const sameModel = previous?.formatVersion === INDEX_FORMAT_VERSION && previous.modelHash === modelHash;
+  if (sameModel && previous!.corpusHash === corpus.hash && (await generationComplete(indexDir, previous!.generation))) {
+    return { manifest: previous!, skipped: corpus.skipped, upToDate: true, embedded: 0, reused: corpus.passages.length };
+  }
+
+  const known = sameModel ? await previousEmbeddings(indexDir, previous!) : new Map<string, Float32Array>();
+  const vectors: Array<Float32Array | undefined> = corpus.passages.map((p) => known.get(p.hash));
+  const missing = corpus.passages.filter((p) => !vectors[p.id]).sort((a, b) => a.text.length - b.text.length);
+  let dims = known.values().next().value?.length ?? 0;
+  if (missing.length > 0) {
+    const embedder = await options.embedder();
+    dims = embedder.dims;
+    const batchSize = options.batchSize ?? 16;
+    options.onProgress?.({ phase: 'embed', done: 0, total: missing.length });
+    for (let i = 0; i < missing.length; i += batchSize) {
+      const batch = missing.slice(i, i + batchSize);
+      const embedded = await embedder.embedPassages(batch.map((p) => p.text), batchSize);
+      batch.forEach((p, j) => (vectors[p.id] = embedded[j]));
+      options.onProgress?.({ phase: 'embed', done: Math.min(i + batchSize, missing.length), total: missing.length });
+    }
+  }
+
+  options.onProgress?.({ phase: 'write' });
+  const generation = `gen-${Date.now().toString(36)}-${process.pid}`;
+  const dir = path.join(indexDir, generation);
+  await mkdir(dir);
+  const allVectors = vectors as Float32Array[];
+  const store: Store = { reports: corpus.reports, paragraphs: corpus.paragraphs, passages: corpus.passages };
+  await writeFile(path.join(dir, FILES.store), JSON.stringify(store));
+  await writeFile(path.join(dir, FILES.vectors), packVectors(allVectors, dims));
+  buildVectorIndex(allVectors, dims).writeIndexSync(path.join(dir, FILES.hnsw));
+  await writeFile(path.join(dir, FILES.keyword), JSON.stringify(buildKeywordIndex(corpus.passages.map((p) => p.text))));
+  const files = await syncAndDescribe(dir);
+
+  const manifest: Manifest = {
+    formatVersion: INDEX_FORMAT_VERSION,
+    generation,
+    modelId: options.modelId,
+    modelHash,
+    dims,
+    corpusHash: corpus.hash,
+    builtAt: new Date().toISOString(),
+    counts: {
+      reports: corpus.reports.length,
+      paragraphs: corpus.paragraphs.length,
+      passages: corpus.passages.length,
+      skippedFiles: corpus.skipped.length,
+    },
+    files,
+  };
+  await writeManifest(indexDir, manifest);
+  await removeStaleGenerations(indexDir, generation);
+  return { manifest, skipped: corpus.skipped, upToDate: false, embedded: missing.length, reused: corpus.passages.length - missing.length };
+}
+
+/** One build at a time per index folder; a lock left by a killed build (dead pid) is taken over. */
+async function acquireLock(indexDir: string): Promise<() => Promise<void>> {
+  const file = path.join(indexDir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(file, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => rm(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new IndexError(`Another indexing run (pid ${pid}) is using ${indexDir}; wait for it to finish.`);
+      }
+      await rm(file, { force: true });
+    }
+  }
+  throw new IndexError(`Could not lock ${indexDir} for indexing.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes generation folders other than `keep`: leftovers of killed builds, or superseded ones. */
+async function removeStaleGenerations(indexDir: string, keep: string | undefined): Promise<void> {
+  for (const entry of await readdir(indexDir)) {
+    if (entry.startsWith('gen-') && entry !== keep) await rm(path.join(indexDir, entry), { recursive: true, force: true });
+  }
+}
+
+async function generationComplete(indexDir: string, generation: string): Promise<boolean> {
+  return Object.values(FILES).every((f) => existsSync(path.join(indexDir, generation, f)));
+}
+
+/** Embeddings of the previous build by passage content hash; an unreadable previous build just means re-embedding. */
+async function previousEmbeddings(indexDir: string, manifest: Manifest): Promise<Map<string, Float32Array>> {
+  const known = new Map<string, Float32Array>();
+  try {
+    const dir = path.join(indexDir, manifest.generation);
+    const store = JSON.parse(await readFile(path.join(dir, FILES.store), 'utf8')) as Store;
+    const vectors = unpackVectors(await readFile(path.join(dir, FILES.vectors)), manifest.dims);
+    if (vectors.length !== store.passages.length) return known;
+    store.passages.forEach((p, i) => known.set(p.hash, vectors[i]!));
+  } catch {
+    known.clear();
+  }
+  return known;
+}
+
+/** Flushes the new files to disk before the manifest points at them, and records their sizes and hashes. */
+async function syncAndDescribe(dir: string): Promise<Manifest['files']> {
+  const files: Manifest['files'] = {};
+  for (const name of Object.values(FILES)) {
+    const handle = await open(path.join(dir, name), 'r+');
+    try {
+      await handle.sync();
+      const bytes = await handle.readFile();
+      files[name] = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    } finally {
+      await handle.close();
+    }
+  }
+  return files;
+}

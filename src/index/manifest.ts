@@ -1,0 +1,53 @@
+// The index manifest: what an index was built from, so a mismatch with the
+// configured model is an error rather than a silently wrong answer. Writing it
+// (atomically) is the last step of a build: it is what makes a build live.
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Bump when the on-disk layout or the tokenizer changes: older indexes then need rebuilding. */
+export const INDEX_FORMAT_VERSION = 1;
+
+export interface Manifest {
+  formatVersion: number;
+  /** Folder inside the index dir holding this build's files. */
+  generation: string;
+  modelId: string;
+  /** sha256 of the model weights, or `hub:<id>` when loaded from the Hugging Face hub. */
+  modelHash: string;
+  dims: number;
+  corpusHash: string;
+  builtAt: string;
+  counts: { reports: number; paragraphs: number; passages: number; skippedFiles: number };
+  /** Size and sha256 of each file of the generation: a truncated or corrupted file is caught before it is parsed. */
+  files: Record<string, { bytes: number; sha256: string }>;
+}
+
+export const MANIFEST_FILE = 'manifest.json';
+
+export class IndexError extends Error {}
+
+export async function readManifest(indexDir: string): Promise<Manifest | null> {
+  let raw: string;
+  try {
+    raw = await readFile(path.join(indexDir, MANIFEST_FILE), 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    const m = JSON.parse(raw) as Manifest;
+    if (typeof m.generation !== 'string' || typeof m.dims !== 'number' || !m.counts) throw new Error('missing fields');
+    return m;
+  } catch (error) {
+    throw new IndexError(`The index manifest ${path.join(indexDir, MANIFEST_FILE)} is corrupted (${(error as Error).message}). Run "npm run index" to rebuild it.`);
+  }
+}
+
+export async function writeFileAtomic(file: string, data: string | Buffer): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile(tmp, data);
+  await rename(tmp, file);
+}
+
+export async function writeManifest(indexDir: string, manifest: Manifest): Promise<void> {
+  await writeFileAtomic(path.join(indexDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+}

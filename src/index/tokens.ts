@@ -1,0 +1,55 @@
+// Chinese keyword tokens for the keyword index and for queries: jieba words
+// (search mode, so 党委书记 also yields 党委 and 书记) plus character bigrams,
+// which catch names and terms jieba's dictionary does not know.
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+import { toSimplified } from '../corpus/text.js';
+
+let jieba: Jieba | null = null;
+function segmenter(): Jieba {
+  jieba ??= Jieba.withDict(dict);
+  return jieba;
+}
+
+/** Question words and particles: they say what is asked, not what it is about. */
+const STOP_WORDS = new Set([
+  '的', '了', '是', '和', '与', '及', '在', '有', '对', '把', '被', '让', '给', '为', '从', '向', '到', '也', '都', '就', '还', '又',
+  '吗', '呢', '吧', '啊', '么', '呀', '嘛', '哪', '哪些', '哪个', '哪里', '哪儿', '哪天', '什么', '多少', '几', '几个', '怎么', '怎样', '怎么样',
+  '如何', '为何', '为什么', '谁', '是谁', '是否', '有没有', '没有', '是不是', '那边', '这边', '那个', '这个', '那些', '这些', '一个', '个',
+  '之', '其', '或', '等', '以及', '并', '而', '但', '说', '叫', '要', '这', '那', '我', '你', '他', '她', '它', '们', '具体', '一下', '一共', '分别',
+  'the', 'a', 'an', 'of', 'in', 'on', 'for', 'to', 'and', 'or', 'is', 'are', 'was', 'were', 'what', 'which', 'who', 'how', 'did', 'does', 'do',
+]);
+
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+const WORD = /[\p{L}\p{N}]/u;
+
+function isUseful(token: string): boolean {
+  return WORD.test(token) && !STOP_WORDS.has(token);
+}
+
+/** Matching form of a text: simplified characters, lower-case, full-width letters and digits folded. */
+export function matchingForm(text: string): string {
+  return toSimplified(text.normalize('NFKC')).toLowerCase();
+}
+
+export function tokenize(text: string): string[] {
+  const form = matchingForm(text);
+  const tokens = segmenter().cutForSearch(form, true).filter(isUseful);
+  for (const run of form.match(/[\u3400-\u9fff\uf900-\ufaff]{2,}/g) ?? []) {
+    for (let i = 0; i + 1 < run.length; i++) {
+      const bigram = run.slice(i, i + 2);
+      if (!STOP_WORDS.has(bigram)) tokens.push(`#${bigram}`);
+    }
+  }
+  return tokens;
+}
+
+/** Distinct content words of a text (jieba words, no bigrams): what a question is about. */
+export function contentWords(text: string): string[] {
+  return [...new Set(segmenter().cut(matchingForm(text), true).filter((t) => isUseful(t) && (CJK.test(t) ? t.length >= 2 : t.length >= 2)))];
+}
+
+export function addWords(words: Iterable<string>): void {
+  const lines = [...words].map((w) => `${w} 100000 n`).join('\n');
+  if (lines) segmenter().loadDict(Buffer.from(lines));
+}

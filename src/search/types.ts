@@ -1,0 +1,39 @@
+/** Everything needed to cite a passage: formatting never goes back to the store. */
+export interface Citation {
+  /** Report file name relative to data/ (the report's id). */
+  source: string;
+  title: string;
+  reportNumber: number | null;
+  /** 1-based paragraph number within the report. */
+  paragraph: number;
+  sourceUrl: string | null;
+}
+
+export interface Span {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface Hit extends Citation {
+  passageId: number;
+  /** 0-based part of a long paragraph split for the model. */
+  part: number;
+  /** The passage exactly as the report wrote it. */
+  text: string;
+  score: number;
+  /** The sentence of `text` that best matches the question (offsets into `text`). */
+  bestSentence: Span | null;
+  /** Other places carrying (nearly) the same passage, folded into this hit. */
+  alsoIn: Array<Citation & { text: string }>;
+}
+
+export interface Answer {
+  question: string;
+  /** True when a very long question was cut before searching. */
+  truncated: boolean;
+  answerable: boolean;
+  /** Why the answer is "not found", for the reply (null when answerable). */
+  reason: string | null;
+  hits: Hit[];
+}

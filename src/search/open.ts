@@ -20,6 +20,7 @@ export async function openSearch(config: Config, overrides: Partial<SearcherSett
   const t1 = performance.now();
   const embedder = await loadEmbedder({ modelId: config.modelId, modelDir: config.modelDir, queryInstruction: config.queryInstruction });
   const t2 = performance.now();
-  const searcher = createSearcher(index, embedder, { topK: config.topK, candidates: config.candidates, ...overrides });
+  const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const searcher = createSearcher(index, embedder, { topK: config.topK, candidates: config.candidates, ...given });
   return { searcher, embedder, timings: { indexMs: t1 - t0, modelMs: t2 - t1 }, close: () => embedder.close() };
 }

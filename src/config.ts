@@ -21,7 +21,7 @@ const schema = z.object({
   /** Candidates taken from each of the vector and keyword indexes before fusion. */
   SEARCH_CANDIDATES: z.coerce.number().int().min(5).max(500).default(40),
   /** hnswlib search breadth; hnswlib resets it to 10 on load, so it is set every time. */
-  HNSW_EF: z.coerce.number().int().min(16).max(2000).default(128),
+  HNSW_EF: z.coerce.number().int().min(128).max(2000).default(128),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -5,6 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeReport, ReportFileError } from './decode.js';
 import { parseReport } from './parse.js';
+import { regionTags } from './places.js';
 import { splitIntoPassages } from './passages.js';
 import { contentHash } from './text.js';
 import type { Paragraph, Passage, Report, SkippedFile } from './types.js';
@@ -59,10 +60,12 @@ export async function readCorpus(dataDir: string): Promise<Corpus> {
       seenContent.set(fingerprint, file);
 
       reports.push({ file, title: parsed.title, number: parsed.number, sourceUrl: parsed.sourceUrl, paragraphCount: parsed.paragraphs.length });
+      const tags = regionTags(parsed.paragraphs);
       parsed.paragraphs.forEach((text, i) => {
-        paragraphs.push({ file, number: i + 1, text, hash: contentHash(text) });
+        const regions = tags[i]!;
+        paragraphs.push({ file, number: i + 1, text, hash: contentHash(text), regions });
         splitIntoPassages(text).forEach((part, p) => {
-          passages.push({ id: passages.length, file, paragraph: i + 1, part: p, text: part, hash: contentHash(part) });
+          passages.push({ id: passages.length, file, paragraph: i + 1, part: p, text: part, hash: contentHash(part), regions });
         });
       });
     } catch (error) {
@@ -76,6 +79,6 @@ export async function readCorpus(dataDir: string): Promise<Corpus> {
 function corpusHash(reports: Report[], passages: Passage[]): string {
   const h = createHash('sha256');
   for (const r of reports) h.update(JSON.stringify([r.file, r.title, r.number, r.sourceUrl, r.paragraphCount]));
-  for (const p of passages) h.update(`${p.file}\u0000${p.paragraph}\u0000${p.part}\u0000${p.hash}\n`);
+  for (const p of passages) h.update(`${p.file}\u0000${p.paragraph}\u0000${p.part}\u0000${p.hash}\u0000${p.regions.join(',')}\n`);
   return h.digest('hex').slice(0, 32);
 }

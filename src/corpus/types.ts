@@ -17,6 +17,8 @@ export interface Paragraph {
   number: number;
   text: string;
   hash: string;
+  /** Canonical names of the regions the paragraph is about (see places.ts). */
+  regions: string[];
 }
 
 /** The unit that is embedded and searched: a paragraph, or a sentence-aligned part of a long one. */
@@ -28,6 +30,8 @@ export interface Passage {
   part: number;
   text: string;
   hash: string;
+  /** Its paragraph's regions. */
+  regions: string[];
 }
 
 export interface SkippedFile {

@@ -6,7 +6,7 @@ import { dict } from '@node-rs/jieba/dict.js';
 import { toSimplified } from '../corpus/text.js';
 
 let jieba: Jieba | null = null;
-function segmenter(): Jieba {
+export function segmenter(): Jieba {
   jieba ??= Jieba.withDict(dict);
   return jieba;
 }
@@ -20,7 +20,6 @@ const STOP_WORDS = new Set([
   'the', 'a', 'an', 'of', 'in', 'on', 'for', 'to', 'and', 'or', 'is', 'are', 'was', 'were', 'what', 'which', 'who', 'how', 'did', 'does', 'do',
 ]);
 
-const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 const WORD = /[\p{L}\p{N}]/u;
 
 function isUseful(token: string): boolean {
@@ -44,9 +43,9 @@ export function tokenize(text: string): string[] {
   return tokens;
 }
 
-/** Distinct content words of a text (jieba words, no bigrams): what a question is about. */
+/** Distinct content words of a text (jieba words of two or more characters, no stop words). */
 export function contentWords(text: string): string[] {
-  return [...new Set(segmenter().cut(matchingForm(text), true).filter((t) => isUseful(t) && (CJK.test(t) ? t.length >= 2 : t.length >= 2)))];
+  return [...new Set(segmenter().cut(matchingForm(text), true).filter((t) => isUseful(t) && t.length >= 2))];
 }
 
 export function addWords(words: Iterable<string>): void {

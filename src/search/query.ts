@@ -4,15 +4,20 @@
 import { readFileSync } from 'node:fs';
 import { normaliseWhitespace } from '../corpus/text.js';
 import { matchingForm } from '../index/tokens.js';
+import type { Region } from '../regions/gazetteer.js';
+import { findEnglishRegionMentions, findRegionMentions, regionByName } from '../regions/lookup.js';
 
 /** Longer questions are cut: a question is a sentence or two, and the model reads at most 512 tokens. */
 export const MAX_QUERY_CHARS = 300;
 
 interface Glossary {
   terms: Record<string, string[]>;
+  regionGroups: Record<string, string[]>;
 }
 const glossary = JSON.parse(readFileSync(new URL('./glossary.json', import.meta.url), 'utf8')) as Glossary;
-const glossaryPhrases = Object.keys(glossary.terms).sort((a, b) => b.length - a.length);
+const longestFirst = (words: string[]) => words.sort((a, b) => b.length - a.length);
+const glossaryPhrases = longestFirst(Object.keys(glossary.terms));
+const groupNames = longestFirst(Object.keys(glossary.regionGroups));
 
 export interface PreparedQuery {
   /** The question as searched (cleaned, maybe truncated), in the user's script. */
@@ -23,33 +28,45 @@ export interface PreparedQuery {
   english: boolean;
   /** Chinese words the English question's terms and places translate to. */
   translations: string[];
+  /** Places the question names (Chinese, English or pinyin), distinct. */
+  regions: Region[];
+  /** Provinces covered by a part of China the question names (东北, 西北, "northeast"). */
+  regionGroup: Region[];
 }
 
-/** English words a question is phrased in (possessives dropped), lower-case. */
+/** English words a question is phrased in (possessives dropped), lower-case, space-padded. */
 function englishText(text: string): string {
   return ` ${text.toLowerCase().replace(/['’]s\b/g, '').replace(/[^a-z0-9'’\- ]+/g, ' ').replace(/\s+/g, ' ')} `;
 }
 
-export function translateEnglish(text: string, places: (text: string) => string[] = () => []): string[] {
-  let rest = englishText(text);
-  const out: string[] = [];
-  for (const phrase of glossaryPhrases) {
-    const needle = ` ${phrase} `;
+/** Phrases of `list` found in the text (longest first, each stretch of text used once). */
+function phrasesIn(text: string, list: string[], english: boolean): string[] {
+  let rest = english ? englishText(text) : text;
+  const found: string[] = [];
+  for (const phrase of list) {
+    const needle = english ? ` ${phrase} ` : phrase;
     if (rest.includes(needle)) {
-      out.push(...glossary.terms[phrase]!);
+      found.push(phrase);
       rest = rest.split(needle).join(' | ');
     }
   }
-  out.push(...places(text));
-  return [...new Set(out)];
+  return found;
 }
 
-export function prepareQuery(question: string, places?: (text: string) => string[]): PreparedQuery {
+export function prepareQuery(question: string): PreparedQuery {
   let text = normaliseWhitespace(question);
   const truncated = text.length > MAX_QUERY_CHARS;
   if (truncated) text = text.slice(0, MAX_QUERY_CHARS);
   const latin = (text.match(/[A-Za-z]/g) ?? []).length;
   const han = (text.match(/[\u3400-\u9fff]/g) ?? []).length;
   const english = latin > 0 && latin >= han * 2;
-  return { text, truncated, matching: matchingForm(text), english, translations: english ? translateEnglish(text, places) : [] };
+  const matching = matchingForm(text);
+
+  const named = [...findRegionMentions(matching).map((m) => m.region), ...(latin > 0 ? findEnglishRegionMentions(text).map((m) => m.region) : [])];
+  const regions = [...new Map(named.map((r) => [r.name, r])).values()];
+  const groups = [...phrasesIn(matching, groupNames.filter((g) => /[^a-z ]/.test(g)), false), ...(latin > 0 ? phrasesIn(text, groupNames.filter((g) => /^[a-z ]+$/.test(g)), true) : [])];
+  const regionGroup = [...new Set(groups.flatMap((g) => glossary.regionGroups[g]!))].map((name) => regionByName(name)).filter((r): r is Region => r !== null);
+
+  const translations = english ? [...phrasesIn(text, glossaryPhrases, true).flatMap((p) => glossary.terms[p]!), ...regions.map((r) => r.name)] : [];
+  return { text, truncated, matching, english, translations: [...new Set(translations)], regions, regionGroup };
 }

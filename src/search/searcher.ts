@@ -5,9 +5,10 @@ import type { Passage } from '../corpus/types.js';
 import type { Embedder } from '../embedding/embedder.js';
 import { searchKeywords } from '../index/keyword.js';
 import type { LoadedIndex } from '../index/load.js';
-import { tokenize } from '../index/tokens.js';
+import { matchingForm, tokenize } from '../index/tokens.js';
+import { regionByName } from '../regions/lookup.js';
 import { searchVectors } from '../index/vectors.js';
-import { judgeAnswerable } from './answerable.js';
+import { judgeAnswerable, wordInCorpus } from './answerable.js';
 import { foldNearDuplicates } from './duplicates.js';
 import { reciprocalRankFusion } from './fusion.js';
 import { bestSentence, type TermWeights } from './highlight.js';
@@ -27,6 +28,8 @@ export interface SearcherSettings {
   rrfK?: number;
   vectorWeight?: number;
   keywordWeight?: number;
+  /** Bonus, in units of a first rank, for passages about a place the question names. */
+  regionWeight?: number;
 }
 
 export interface Searcher {
@@ -40,6 +43,16 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
   const { store } = index;
   const reportsByFile = new Map(store.reports.map((r) => [r.file, r]));
   const cache = new QueryCache(embedder, 512);
+  const passagesAbout = new Map<string, number[]>();
+  for (const p of store.passages) for (const r of p.regions) passagesAbout.set(r, [...(passagesAbout.get(r) ?? []), p.id]);
+  const corpusRegions = new Set(passagesAbout.keys());
+  const matchingText = new Map<number, string>();
+  const saysAbout = (region: string, word: string) =>
+    (passagesAbout.get(region) ?? []).some((id) => {
+      let text = matchingText.get(id);
+      if (text === undefined) matchingText.set(id, (text = matchingForm(store.passages[id]!.text)));
+      return text.includes(word);
+    });
   let timings: Record<string, number> = {};
 
   const citationOf = (p: Passage): Citation => {
@@ -70,7 +83,8 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
       ],
       settings.rrfK ?? 60,
     );
-    const groups = foldNearDuplicates(fused, (f) => store.passages[f.id]!.text, k);
+    const ranked = preferNamedRegions(fused, query, store, settings.regionWeight ?? 1, settings.rrfK ?? 60);
+    const groups = foldNearDuplicates(ranked, (f) => store.passages[f.id]!.text, k);
     const weights = termWeights(tokens, keyword.documentFrequency, keyword.documentCount);
     const hits: Hit[] = groups.map(({ item, copies }) => {
       const passage = store.passages[item.id]!;
@@ -79,6 +93,7 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
         passageId: passage.id,
         part: passage.part,
         text: passage.text,
+        regions: passage.regions,
         score: item.score,
         bestSentence: bestSentence(passage.text, weights),
         alsoIn: copies
@@ -88,7 +103,7 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
           .map((c) => ({ ...citationOf(c), text: c.text })),
       };
     });
-    const verdict = judgeAnswerable({ query, hits, similarity: vectorHits[0]?.similarity ?? 0, store });
+    const verdict = judgeAnswerable(query, hits, { corpusRegions, inCorpus: wordInCorpus(keyword.documentFrequency), saysAbout });
     timings = { embed: t1 - t0, vector: t2 - t1, keyword: t3 - t2, fuse: performance.now() - t3, total: performance.now() - t0 };
     return { question: query.text, truncated: query.truncated, answerable: verdict.answerable, reason: verdict.reason, hits };
   }
@@ -96,9 +111,30 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
   return { index, search, lastTimings: () => timings };
 }
 
+/**
+ * A question that names a place asks about that place: passages about it (by
+ * their region tags, which include cities' provinces and carry over to
+ * follow-on paragraphs) move ahead of passages that merely share words. A
+ * passage listing a dozen provinces is about each of them only weakly.
+ */
+function preferNamedRegions(fused: Array<{ id: number; score: number }>, query: PreparedQuery, store: LoadedIndex['store'], weight: number, rrfK: number) {
+  const named = new Set([...query.regions, ...query.regionGroup].map((r) => r.name));
+  if (named.size === 0 || weight === 0) return fused;
+  const bonus = weight / (rrfK + 1);
+  return fused
+    .map((f) => {
+      const tags = store.passages[f.id]!.regions;
+      if (!tags.some((r) => named.has(r))) return f;
+      const provinces = tags.filter((r) => regionByName(r)?.level === 1).length;
+      return { id: f.id, score: f.score + bonus / Math.max(1, provinces - 1) };
+    })
+    .sort((a, b) => b.score - a.score || a.id - b.id);
+}
+
 function keywordTokens(query: PreparedQuery): string[] {
   const tokens = tokenize(query.matching);
   for (const word of query.translations) tokens.push(...tokenize(word));
+  for (const region of query.regionGroup) tokens.push(...tokenize(region.name));
   return tokens;
 }
 

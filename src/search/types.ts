@@ -22,6 +22,8 @@ export interface Hit extends Citation {
   /** The passage exactly as the report wrote it. */
   text: string;
   score: number;
+  /** Regions the passage is about (canonical names). */
+  regions: string[];
   /** The sentence of `text` that best matches the question (offsets into `text`). */
   bestSentence: Span | null;
   /** Other places carrying (nearly) the same passage, folded into this hit. */

@@ -195,6 +195,56 @@ describe('fake discord with the real discord.js client', () => {
     expect(r?.ephemeral).toBe(true);
   });
 
+  it('withResponse, fetchReply, deferred follow-up, DM commands, typing, edit, user.send', async () => {
+    const client = await readyClient(fake);
+    const results: Record<string, unknown> = {};
+    client.on(Events.InteractionCreate, async (i) => {
+      if (!i.isChatInputCommand()) return;
+      if (i.commandName === 'wr') {
+        const res = await i.reply({ content: 'with response', withResponse: true });
+        results.wr = res.resource?.message?.content;
+        results.fetched = (await i.fetchReply()).content;
+        await i.deleteReply();
+      } else if (i.commandName === 'defer-follow') {
+        await i.deferReply({ flags: MessageFlags.Ephemeral });
+        // Discord: the first follow-up after a defer edits the loading message (stays ephemeral).
+        const m = await i.followUp({ content: 'done' });
+        results.followUpId = m.id;
+      } else if (i.commandName === 'dm') {
+        results.dmChannel = i.channel?.type;
+        await i.reply('in dm');
+      }
+    });
+    const wr = fake.sendCommand({ name: 'wr' });
+    const cb = await fake.waitForRequest((r) => r.path === `/interactions/${wr.id}/${wr.token}/callback`);
+    expect(cb.query.with_response).toBe('true');
+    expect(cb.status).toBe(200);
+    await fake.waitForRequest((r) => r.method === 'DELETE' && r.path.endsWith('/@original'));
+    expect(results).toMatchObject({ wr: 'with response', fetched: 'with response' });
+
+    const df = fake.sendCommand({ name: 'defer-follow' });
+    const out = await fake.waitForBotOutput((o) => o.via === 'followup' && o.interactionId === df.id);
+    expect(out.ephemeral).toBe(true);
+    expect(out.messageId).toBe(fake.interactions.get(df.id)?.originalMessageId);
+
+    fake.sendCommand({ name: 'dm', dm: true });
+    await fake.waitForBotOutput((o) => o.message.content === 'in dm');
+    expect(results.dmChannel).toBe(ChannelType.DM);
+
+    const channel = client.channels.cache.get(fake.ids.channelId);
+    if (!channel?.isSendable()) throw new Error('channel not sendable');
+    await channel.sendTyping();
+    const msg = await channel.send('v1');
+    const edited = await msg.edit('v2');
+    expect(edited.content).toBe('v2');
+    expect(fake.messages.get(msg.id)?.content).toBe('v2');
+    const alice = await client.users.fetch(fake.ids.userId);
+    await alice.send('hello alice');
+    const dmOut = await fake.waitForBotOutput((o) => o.message.content === 'hello alice');
+    expect(dmOut.channelId).toBe(fake.dmChannelFor(fake.ids.userId).id);
+    expect(fake.unhandledRequests).toEqual([]);
+  });
+
   it('autocomplete respond() lands', async () => {
     const client = await readyClient(fake);
     client.on(Events.InteractionCreate, async (i) => {

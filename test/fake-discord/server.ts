@@ -870,7 +870,8 @@ export class FakeDiscord {
   private addGuildInternal(init: FakeGuildInit): FakeGuild {
     const id = init.id ?? snowflake();
     const botRole: FakeRole = {
-      id: this.guilds.size === 0 && !init.id ? DEFAULT_IDS.botRoleId : id === DEFAULT_IDS.guildId ? DEFAULT_IDS.botRoleId : snowflake(),
+      // ids.botRoleId names the bot's role in the first guild.
+      id: this.guilds.size === 0 ? DEFAULT_IDS.botRoleId : snowflake(),
       name: this.botUser.username,
       permissions: init.botPermissions ?? DEFAULT_BOT_PERMISSIONS,
       position: 2,
@@ -1456,7 +1457,10 @@ export class FakeDiscord {
     this.failRules.push({ ...rule, remaining: rule.count ?? 1 });
   }
 
-  /** Resolves with the first answered request (past or future) matching the predicate. */
+  /**
+   * Resolves with the first answered request matching the predicate — including requests that
+   * were already answered (so there is no race), hence `clearRecords()` between tests.
+   */
   waitForRequest(predicate: (r: RecordedRequest) => boolean, timeoutMs = 5000): Promise<RecordedRequest> {
     return this.waitFor(
       this.requests.filter((r) => r.status !== undefined),
@@ -1630,7 +1634,7 @@ export class FakeDiscord {
           return;
         }
         if (payload.op === 3) this.presence = payload.d;
-        if (payload.op === 8) this.onRequestMembers(conn, payload.d ?? {});
+        if (payload.op === 8) this.onRequestMembers(payload.d ?? {});
         return;
       default:
         conn.ws.close(4001, 'Unknown opcode.');
@@ -1735,7 +1739,7 @@ export class FakeDiscord {
     this.gatewayEvent({ kind: 'resumed', connId: conn.id, detail: { replayed } });
   }
 
-  private onRequestMembers(conn: Conn, d: Obj): void {
+  private onRequestMembers(d: Obj): void {
     const g = this.guilds.get(String(d.guild_id));
     if (!g) return;
     let members = g.members;
@@ -1748,7 +1752,6 @@ export class FakeDiscord {
       members = g.members.filter((m) => (this.users.get(m.userId)?.username ?? '').toLowerCase().startsWith(q));
     }
     if (typeof d.limit === 'number' && d.limit > 0) members = members.slice(0, d.limit);
-    void conn;
     this.dispatch('GUILD_MEMBERS_CHUNK', {
       guild_id: g.id,
       members: members.map((m) => this.apiMember(g, m)),
@@ -2254,9 +2257,9 @@ export class FakeDiscord {
           extra.type = 19;
           extra.message_reference = { type: 0, channel_id: target.channel_id, message_id: target.id, ...(ch.guildId ? { guild_id: ch.guildId } : {}) };
           extra.referenced_message = target;
-          // A reply pings the replied-to author unless allowed_mentions.replied_user === false.
+          // Without allowed_mentions a reply pings the replied-to author; with it, only if replied_user.
           const am = body.allowed_mentions as Obj | undefined;
-          if (!am || am.replied_user !== false) extra.mentions = [...this.mentionsFor(String(body.content ?? ''), ch.guildId).users, target.author];
+          if (!am || am.replied_user === true) extra.mentions = [...this.mentionsFor(String(body.content ?? ''), ch.guildId).users, target.author];
         }
       }
       const id = snowflake();

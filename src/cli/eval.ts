@@ -42,6 +42,7 @@ await runCli(async () => {
       'vector-weight': { type: 'string' },
       'keyword-weight': { type: 'string' },
       candidates: { type: 'string' },
+      'region-weight': { type: 'string' },
     },
   });
   const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
@@ -55,6 +56,7 @@ await runCli(async () => {
     vectorWeight: num(values['vector-weight']),
     keywordWeight: num(values['keyword-weight']),
     candidates: num(values.candidates),
+    regionWeight: num(values['region-weight']),
   });
 
   const rows: Row[] = [];

@@ -99,7 +99,7 @@ async function build(options: BuildOptions): Promise<BuildResult> {
   await writeFile(path.join(dir, FILES.store), JSON.stringify(store));
   await writeFile(path.join(dir, FILES.vectors), packVectors(allVectors, dims));
   buildVectorIndex(allVectors, dims).writeIndexSync(path.join(dir, FILES.hnsw));
-  await writeFile(path.join(dir, FILES.keyword), JSON.stringify(buildKeywordIndex(corpus.passages.map((p) => p.text))));
+  await writeFile(path.join(dir, FILES.keyword), JSON.stringify(buildKeywordIndex(corpus.passages)));
   const files = await syncAndDescribe(dir);
 
   const manifest: Manifest = {

@@ -5,10 +5,12 @@ import { tokenize } from './tokens.js';
 interface KeywordDocument {
   id: number;
   text: string;
+  /** Names of the regions the passage is about, so a follow-on paragraph matches its place like the one naming it. */
+  regions: string;
 }
 
 const OPTIONS = {
-  fields: ['text'],
+  fields: ['text', 'regions'],
   idField: 'id',
   tokenize: (text: string) => tokenize(text),
   // Tokens are already normalised (simplified, lower-case) by tokenize().
@@ -18,9 +20,9 @@ const OPTIONS = {
 
 export type KeywordIndex = MiniSearch<KeywordDocument>;
 
-export function buildKeywordIndex(texts: string[]): KeywordIndex {
+export function buildKeywordIndex(passages: Array<{ text: string; regions: string[] }>): KeywordIndex {
   const index = new MiniSearch<KeywordDocument>(OPTIONS);
-  index.addAll(texts.map((text, id) => ({ id, text })));
+  index.addAll(passages.map((p, id) => ({ id, text: p.text, regions: p.regions.join(' ') })));
   return index;
 }
 

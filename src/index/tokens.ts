@@ -21,6 +21,7 @@ const STOP_WORDS = new Set([
 ]);
 
 const WORD = /[\p{L}\p{N}]/u;
+const HAN_RUN = /^[\u3400-\u9fff\uf900-\ufaff]+$/;
 
 function isUseful(token: string): boolean {
   return WORD.test(token) && !STOP_WORDS.has(token);
@@ -32,14 +33,20 @@ export function matchingForm(text: string): string {
 }
 
 export function tokenize(text: string): string[] {
-  const form = matchingForm(text);
-  const tokens = segmenter().cutForSearch(form, true).filter(isUseful);
-  for (const run of form.match(/[\u3400-\u9fff\uf900-\ufaff]{2,}/g) ?? []) {
-    for (let i = 0; i + 1 < run.length; i++) {
-      const bigram = run.slice(i, i + 2);
-      if (!STOP_WORDS.has(bigram)) tokens.push(`#${bigram}`);
-    }
+  const words = segmenter().cutForSearch(matchingForm(text), true);
+  const tokens = words.filter(isUseful);
+  // Bigrams run across words but not across punctuation or stop words, whose
+  // bigrams ("是哪", "开的") would match passages at random.
+  let run = '';
+  const flush = () => {
+    for (let i = 0; i + 1 < run.length; i++) tokens.push(`#${run.slice(i, i + 2)}`);
+    run = '';
+  };
+  for (const word of segmenter().cut(matchingForm(text), true)) {
+    if (isUseful(word) && HAN_RUN.test(word)) run += word;
+    else flush();
   }
+  flush();
   return tokens;
 }
 

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { readCorpus, type Corpus } from '../corpus/corpus.js';
 import type { SkippedFile } from '../corpus/types.js';
 import type { Embedder } from '../embedding/embedder.js';
-import { buildKeywordIndex } from './keyword.js';
+import { placesNamed } from '../corpus/places.js';
+import { buildKeywordIndex, type KeywordSource } from './keyword.js';
 import { INDEX_FORMAT_VERSION, IndexError, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { FILES, type Store } from './store.js';
 import { buildVectorIndex, packVectors, unpackVectors } from './vectors.js';
@@ -99,7 +100,7 @@ async function build(options: BuildOptions): Promise<BuildResult> {
   await writeFile(path.join(dir, FILES.store), JSON.stringify(store));
   await writeFile(path.join(dir, FILES.vectors), packVectors(allVectors, dims));
   buildVectorIndex(allVectors, dims).writeIndexSync(path.join(dir, FILES.hnsw));
-  await writeFile(path.join(dir, FILES.keyword), JSON.stringify(buildKeywordIndex(corpus.passages)));
+  await writeFile(path.join(dir, FILES.keyword), JSON.stringify(buildKeywordIndex(keywordSources(corpus))));
   const files = await syncAndDescribe(dir);
 
   const manifest: Manifest = {
@@ -193,4 +194,14 @@ async function syncAndDescribe(dir: string): Promise<Manifest['files']> {
     }
   }
   return files;
+}
+
+/** A follow-on paragraph (one naming no place of its own) is searched with the paragraph it follows as context. */
+function keywordSources(corpus: Corpus): KeywordSource[] {
+  const paragraphs = new Map(corpus.paragraphs.map((p) => [`${p.file}#${p.number}`, p]));
+  return corpus.passages.map((p) => {
+    const previous = paragraphs.get(`${p.file}#${p.paragraph - 1}`);
+    const followOn = previous !== undefined && p.regions.length > 0 && placesNamed(p.text).length === 0;
+    return { text: p.text, regions: p.regions, context: followOn ? previous.text : null };
+  });
 }

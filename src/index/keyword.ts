@@ -7,10 +7,18 @@ interface KeywordDocument {
   text: string;
   /** Names of the regions the passage is about, so a follow-on paragraph matches its place like the one naming it. */
   regions: string;
+  /** For a follow-on paragraph ("王建军指出…"), the paragraph it follows ("青海召开…省委书记王建军出席"). */
+  context: string;
+}
+
+export interface KeywordSource {
+  text: string;
+  regions: string[];
+  context: string | null;
 }
 
 const OPTIONS = {
-  fields: ['text', 'regions'],
+  fields: ['text', 'regions', 'context'],
   idField: 'id',
   tokenize: (text: string) => tokenize(text),
   // Tokens are already normalised (simplified, lower-case) by tokenize().
@@ -18,11 +26,14 @@ const OPTIONS = {
   searchOptions: { combineWith: 'OR' as const, prefix: false, fuzzy: false },
 };
 
+/** Context counts less than the passage's own words. */
+const CONTEXT_BOOST = 0.5;
+
 export type KeywordIndex = MiniSearch<KeywordDocument>;
 
-export function buildKeywordIndex(passages: Array<{ text: string; regions: string[] }>): KeywordIndex {
+export function buildKeywordIndex(passages: KeywordSource[]): KeywordIndex {
   const index = new MiniSearch<KeywordDocument>(OPTIONS);
-  index.addAll(passages.map((p, id) => ({ id, text: p.text, regions: p.regions.join(' ') })));
+  index.addAll(passages.map((p, id) => ({ id, text: p.text, regions: p.regions.join(' '), context: p.context ?? '' })));
   return index;
 }
 
@@ -47,7 +58,7 @@ export function searchKeywords(index: KeywordIndex, tokens: string[], k: number)
   const documentFrequency = new Map<string, number>();
   if (tokens.length === 0) return { hits: [], documentFrequency, documentCount: index.documentCount };
   // MiniSearch tokenises string queries itself; give it our tokens as an OR query instead.
-  const results = index.search({ queries: [...new Set(tokens)], combineWith: 'OR' }, { tokenize: (t) => [t] });
+  const results = index.search({ queries: [...new Set(tokens)], combineWith: 'OR' }, { tokenize: (t) => [t], boost: { text: 1, regions: 1, context: CONTEXT_BOOST } });
   // Every passage holding any query term is in the results, so this count is exact.
   for (const r of results) for (const t of r.terms) documentFrequency.set(t, (documentFrequency.get(t) ?? 0) + 1);
   const hits = results.slice(0, k).map((r) => ({ id: r.id as number, score: r.score, terms: r.terms }));

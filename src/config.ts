@@ -23,6 +23,10 @@ const schema = z.object({
   /** hnswlib search breadth; hnswlib resets it to 10 on load, so it is set every time. */
   HNSW_EF: z.coerce.number().int().min(128).max(2000).default(128),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DISCORD_TOKEN: z.string().optional(),
+  DISCORD_CLIENT_ID: z.string().regex(/^\d{5,25}$/, 'must be the numeric application id from the Discord developer portal').optional(),
+  DISCORD_GUILD_ID: z.string().regex(/^\d{5,25}$/, 'must be a numeric server (guild) id').optional(),
+  DISCORD_API_URL: z.string().url('must be a URL such as https://discord.com/api').optional(),
 });
 
 export interface Config {
@@ -35,6 +39,14 @@ export interface Config {
   candidates: number;
   hnswEf: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  discord: {
+    /** Secret: never log it. */
+    token: string | null;
+    clientId: string | null;
+    guildId: string | null;
+    /** REST base URL (a Discord API proxy, or a local fake in tests); null for Discord itself. */
+    apiUrl: string | null;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -60,6 +72,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadDotenv()): Config {
     candidates: e.SEARCH_CANDIDATES,
     hnswEf: e.HNSW_EF,
     logLevel: e.LOG_LEVEL,
+    discord: {
+      token: e.DISCORD_TOKEN ?? null,
+      clientId: e.DISCORD_CLIENT_ID ?? null,
+      guildId: e.DISCORD_GUILD_ID ?? null,
+      apiUrl: e.DISCORD_API_URL ?? null,
+    },
   };
 }
 

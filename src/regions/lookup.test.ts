@@ -445,6 +445,10 @@ describe('findRegionMentions', () => {
     expect(names('新区同步召集')).toEqual([]); // 新区 alone is not a place
     expect(names('平安新年')).toEqual([]); // bare 安新 is not 安新县
     expect(names('他是抗日英雄县里人')).toEqual([]);
+    expect(names('李鸿忠县委')).toEqual([]);
+    expect(names('在雄县')).toEqual(['雄县']);
+    expect(names('保定雄县')).toEqual(['保定', '雄县']);
+    expect(names('重庆忠县')).toEqual(['重庆', '忠县']);
   });
 
   it('rejects common words that contain place names', () => {
@@ -464,6 +468,9 @@ describe('findRegionMentions', () => {
     expect(names('重大理论问题')).toEqual([]);
     expect(names('开展集中卫生整治')).toEqual([]);
     expect(names('建成都市圈')).toEqual([]);
+    expect(names('聚焦作风建设')).toEqual([]);
+    expect(names('新疆境内蒙古族群众')).toEqual(['新疆']);
+    expect(names('社保定点医院')).toEqual([]);
     expect(names('长白山')).toEqual(['长白山']); // the mountain (吉林), not the city 白山
     expect(names('美丽江西')).toEqual(['江西']);
   });

@@ -472,6 +472,8 @@ const STREET = /^[东西南北中]?(?:路(?![段线径网况程])|大街|大道|
 const PERSON = /^(?:同志|先生|女士)/;
 /** Characters around a weak (ambiguous) name that make it a list item rather than part of a word. */
 const BOUNDARY_BEFORE = new Set([...'、，,；;：:（(“"‘\'《「 \t\n　。！？!?']);
+/** Function words that may precede a short place name: 在雄县, 到雄县, 赴忠县. */
+const PARTICLES_BEFORE = new Set([...'在于到赴往和与及是从向对的至']);
 const BOUNDARY_AFTER = new Set([...'、，,；;：:）)”"’\'》」 \t\n　。！？!?等和及与']);
 
 interface Candidate {
@@ -526,8 +528,21 @@ export function findRegionMentions(text: string): RegionMention[] {
 
   // Pass 1: leftmost-longest over strong forms (candidates at each position are longest first).
   const accepted: Candidate[] = [];
+  // Two-character county names (雄县, 忠县) are easily the tail of a word or a person's name (英雄县, 李鸿忠县),
+  // so they need a boundary or a place right before them.
+  const guarded = (c: Candidate): boolean => {
+    if (c.end - c.start > 2 || !c.form.region.fullNames.includes(text.slice(c.start, c.end))) return true;
+    const before = text[c.start - 1];
+    return (
+      before === undefined ||
+      !hasCjk(before) ||
+      BOUNDARY_BEFORE.has(before) ||
+      PARTICLES_BEFORE.has(before) ||
+      accepted.some((a) => a.end === c.start)
+    );
+  };
   for (let i = 0; i < n; ) {
-    const c = strongAt[i]![0];
+    const c = strongAt[i]!.find(guarded);
     if (c) {
       accepted.push(c);
       i = c.end;

@@ -1,0 +1,14 @@
+// The logger: JSON lines in production, readable lines in a terminal.
+// Secrets are redacted by key wherever they appear in logged objects.
+import pino, { type Logger } from 'pino';
+
+export const REDACTED_KEYS = ['token', 'DISCORD_TOKEN', 'authorization', 'Authorization', '*.token', '*.DISCORD_TOKEN', '*.authorization', '*.Authorization', 'headers.authorization', 'config.discord.token', 'discord.token'];
+
+export function createLogger(level: string, options: { pretty?: boolean; destination?: NodeJS.WritableStream } = {}): Logger {
+  const pretty = options.pretty ?? (process.stdout.isTTY && !options.destination);
+  const base = { level, redact: { paths: REDACTED_KEYS, censor: '[redacted]' } };
+  if (pretty) {
+    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } });
+  }
+  return options.destination ? pino(base, options.destination as pino.DestinationStream) : pino(base);
+}

@@ -63,8 +63,6 @@ function order(): Map<Region, number> {
   return orderMap;
 }
 
-const ranked = (rs: Iterable<Region>): Region[] => [...new Set(rs)].sort(compareRank);
-
 // ---------------------------------------------------------------------------------------------
 // Indexes
 

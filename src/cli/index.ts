@@ -25,7 +25,11 @@ await runCli(async () => {
         const { reports, paragraphs, passages } = event.corpus;
         console.error(`Read ${reports.length} report(s): ${paragraphs.length} paragraphs, ${passages.length} passages.`);
       } else if (event.phase === 'embed') {
-        if (!barStarted) bar.start(event.total, 0);
+        if (!barStarted) {
+          // The bar draws only on a terminal; logs and pipes get this line.
+          console.error(`Embedding ${event.total} new or changed passage(s)…`);
+          bar.start(event.total, 0);
+        }
         barStarted = true;
         bar.update(event.done);
       } else if (barStarted) {

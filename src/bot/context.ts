@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Paragraph, Report } from '../corpus/types.js';
 import type { Store } from '../index/store.js';
-import { regionsCovered } from '../regions/summary.js';
+import { regionParagraphCount, regionsCovered } from '../regions/summary.js';
 import type { Region } from '../regions/lookup.js';
 import type { Searcher } from '../search/searcher.js';
 import { Lru } from './lru.js';
@@ -48,8 +48,8 @@ export interface BotContext {
   paragraph(file: string, number: number): Paragraph | undefined;
   /** Regions the reports cover, most paragraphs first (computed once). */
   covered(): readonly RegionCount[];
-  /** Paragraph count per canonical region name (0 when absent). */
-  paragraphCount(region: string): number;
+  /** Paragraphs about a region, its places included (0 when absent). */
+  paragraphCount(region: Region): number;
 }
 
 export function createContext(deps: BotDeps): BotContext {
@@ -58,11 +58,9 @@ export function createContext(deps: BotDeps): BotContext {
   const reportIndexes = new Map(store.reports.map((r, i) => [r.file, i]));
   const paragraphs = new Map(store.paragraphs.map((p) => [`${p.file}#${p.number}`, p]));
   let coveredList: RegionCount[] | null = null;
-  let counts: Map<string, number> | null = null;
+  const counts = new Map<string, number>();
   const covered = (): RegionCount[] => {
-    coveredList ??= regionsCovered(store)
-      .map((c) => ({ region: c.region, paragraphs: c.paragraphs, reports: c.reports }))
-      .sort((a, b) => b.paragraphs - a.paragraphs || a.region.level - b.region.level);
+    coveredList ??= regionsCovered(store, { includeCities: true });
     return coveredList;
   };
   return {
@@ -83,8 +81,9 @@ export function createContext(deps: BotDeps): BotContext {
     paragraph: (file, number) => paragraphs.get(`${file}#${number}`),
     covered,
     paragraphCount(region) {
-      counts ??= new Map(covered().map((c) => [c.region.name, c.paragraphs]));
-      return counts.get(region) ?? 0;
+      let n = counts.get(region.name);
+      if (n === undefined) counts.set(region.name, (n = regionParagraphCount(store, region)));
+      return n;
     },
   };
 }

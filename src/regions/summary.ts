@@ -319,6 +319,11 @@ function unbalancedQuotes(text: string): boolean {
 
 /** "吉林市致和南小区居民徐桃珍说。": the speaker of the previous sentence's quote, nothing on its own. */
 const ATTRIBUTION = /^[^，,：:]{0,30}(?:说|表示|介绍|告诉记者)[。！]?$/;
+/**
+ * "各地区各单位党员、干部坚持…": the compiler's link between regional items, about every region at once.
+ * Such sentences often stand in follow-on paragraphs, whose inherited tags pin them on one region.
+ */
+const GENERIC_SUBJECT = /^(?:[^。；]{0,16}，)?(?:各地区各单位|各地各单位|各地区和单位|各地区、各单位|各地)/;
 
 /**
  * Informativeness: centrality (weighted term overlap with the other candidates), specificity (terms used
@@ -361,7 +366,6 @@ function scoreCandidates(store: Store, a: StoreAnalysis, candidates: Candidate[]
   candidates.forEach((c, i) => {
     const terms = c.sentence.terms;
     const specificity = terms.length === 0 ? 0 : terms.reduce((s, t) => s + weight(t), 0) / terms.length / top;
-    if (process.env.DEBUG_SUMMARY) console.error(c.tier, (centrality[i]! / maxCentrality).toFixed(2), specificity.toFixed(2), factBonus(store, a, c.sentence.text).toFixed(2), c.focus.toFixed(2), c.sentence.text.slice(0, 40));
     c.score =
       0.4 * (centrality[i]! / maxCentrality) +
       0.3 * specificity +
@@ -371,23 +375,23 @@ function scoreCandidates(store: Store, a: StoreAnalysis, candidates: Candidate[]
   });
 }
 
-/** Very short or long sentences and bare attributions are picked only when nothing else is left. */
+/** Very short or long sentences, bare attributions and generic links are picked only when nothing else is left. */
 function readable(c: Candidate): boolean {
   const { text } = c.sentence;
-  return text.length >= MIN_LENGTH && text.length <= MAX_LENGTH && !ATTRIBUTION.test(text);
+  return text.length >= MIN_LENGTH && text.length <= MAX_LENGTH && !ATTRIBUTION.test(text) && !GENERIC_SUBJECT.test(text);
 }
 
 /**
  * Greedy MMR: each pick maximises its score minus redundancy with the picks so far, preferring new
- * paragraphs, reports and branches. Near-duplicates are never picked. Later pools (fallback sentences,
- * then unreadable ones) are used only when the earlier ones run out.
+ * paragraphs, reports and branches. Near-duplicates are never picked. Readable sentences that name the
+ * region come first; the rest (fallback and unreadable ones) only make up the minimum.
  */
 function selectKeySentences(candidates: Candidate[], count: number): Candidate[] {
   const chosen: Candidate[] = [];
+  const preferred = (c: Candidate): boolean => c.tier === 1 && readable(c);
   const pools: Array<{ members: Candidate[]; upTo: number }> = [
-    { members: candidates.filter((c) => c.tier === 1 && readable(c)), upTo: count },
-    { members: candidates.filter((c) => c.tier === 2 && readable(c)), upTo: Math.min(count, MIN_SENTENCES) },
-    { members: candidates.filter((c) => !readable(c)), upTo: Math.min(count, MIN_SENTENCES) },
+    { members: candidates.filter(preferred), upTo: count },
+    { members: candidates.filter((c) => !preferred(c)), upTo: Math.min(count, MIN_SENTENCES) },
   ];
   for (const pool of pools) {
     while (chosen.length < pool.upTo) {
@@ -409,7 +413,13 @@ function bestNext(pool: Candidate[], chosen: Candidate[]): Candidate | null {
     const sameParagraph = chosen.filter((o) => o.sentence.paragraph === c.sentence.paragraph).length;
     const sameReport = chosen.filter((o) => o.sentence.paragraph.file === c.sentence.paragraph.file).length;
     const newBranch = !chosen.some((o) => o.branch === c.branch);
-    const value = c.score - 0.4 * redundancy - 0.25 * sameParagraph - 0.05 * sameReport + (newBranch ? 0.1 : 0);
+    const value =
+      c.score -
+      0.4 * redundancy -
+      0.25 * sameParagraph -
+      0.05 * sameReport +
+      (newBranch ? 0.1 : 0) -
+      (readable(c) ? 0 : 0.5);
     if (value > bestValue) {
       best = c;
       bestValue = value;

@@ -11,7 +11,8 @@ export const KEY_PATTERN = /^[0-9a-z]{10}$/;
 
 export type ParsedId =
   | { kind: 'page'; key: string; page: number }
-  | { kind: 'para' | 'src'; report: number; paragraph: number };
+  | { kind: 'para'; report: number; paragraph: number }
+  | { kind: 'src'; report: number; paragraph: number };
 
 export function pageId(key: string, page: number): string {
   return `page:${key}:${page}`;
@@ -42,7 +43,7 @@ export function parseCustomId(id: string, store: Store, maxPage: number): Parsed
     const paragraph = Number(para[3]);
     const r = store.reports[report];
     if (!r || paragraph < 1 || paragraph > r.paragraphCount) return null;
-    return { kind: para[1] as 'para' | 'src', report, paragraph };
+    return para[1] === 'para' ? { kind: 'para', report, paragraph } : { kind: 'src', report, paragraph };
   }
   return null;
 }

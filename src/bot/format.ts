@@ -5,7 +5,6 @@
 import {
   ButtonStyle,
   ComponentType,
-  escapeMarkdown,
   type APIActionRowComponent,
   type APIButtonComponentWithCustomId,
   type APIEmbed,
@@ -58,20 +57,40 @@ const ELLIPSIS = '…';
 // ---------------------------------------------------------------------------------------------
 // Text safety
 
+/** Characters that are markdown anywhere in a line. */
+const MARKDOWN = new Set(['\\', '*', '_', '~', '`', '|', '[', ']']);
+/** Characters that are markdown at the start of a line (headings, quotes, lists, subtext). */
+const LINE_START = new Set(['#', '>', '-', '+']);
+const isAsciiWord = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c);
+
 /**
  * Escapes Discord markdown and breaks mentions (a zero-width space after the @ or <@),
  * for anything quoted from a report or echoed from a user. allowed_mentions already stops
- * pings; this also stops text from rendering as a mention, spoiler or code.
+ * pings; this also stops text from rendering as a mention, spoiler, code or link.
+ *
+ * Covers what discord.js escapeMarkdown (all options on) escapes, plus "> " quotes, "-#"
+ * subtext and "]", but is linear: escapeMarkdown is quadratic (≈0.2 s for 5 000 characters,
+ * 3 s for 20 000), which a long paragraph or a hostile message would turn into a stalled bot.
  */
 export function escapeText(text: string): string {
-  const escaped = escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true });
-  return neutraliseMentions(escaped.replace(/^>/gm, '\\>'));
+  let out = '';
+  let lineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    // An underscore between ASCII letters or digits never starts italics: keep file names readable.
+    if (c === '_' && isAsciiWord(text[i - 1]) && isAsciiWord(text[i + 1])) out += c;
+    else if (MARKDOWN.has(c) || (lineStart && LINE_START.has(c))) out += `\\${c}`;
+    else out += c;
+    lineStart = c === '\n' || (lineStart && (c === ' ' || c === '\t'));
+  }
+  // "1. item" at a line start is a numbered list.
+  return neutraliseMentions(out.replace(/^([ \t]*\d+)\./gm, '$1\\.'));
 }
 
 export function neutraliseMentions(text: string): string {
   return text
     .replace(/@(everyone|here)/gi, '@\u200b$1')
-    .replace(/<(@[!&]?|#|\/)/g, '<$1\u200b');
+    .replace(/<(@[!&]?|#|\/|t:|a?:)/g, '<$1\u200b');
 }
 
 const codePoints = (s: string): string[] => Array.from(s);
@@ -81,11 +100,13 @@ const codePoints = (s: string): string[] => Array.from(s);
  * code-point count), cut with an ellipsis when needed.
  */
 export function fitEscaped(raw: string, max: number): string {
-  const full = escapeText(raw);
-  if (full.length <= max) return full;
+  if (raw.length <= max) {
+    const full = escapeText(raw);
+    if (full.length <= max) return full;
+  }
   if (max <= ELLIPSIS.length) return ELLIPSIS.slice(0, Math.max(0, max));
-  const chars = codePoints(raw);
-  // Longest prefix whose escaped form (plus the ellipsis) fits: binary search.
+  // Escaping never shortens text, so at most `max` code points can fit: search only those.
+  const chars = codePoints(raw.slice(0, max * 2)).slice(0, max);
   let lo = 0;
   let hi = chars.length;
   while (lo < hi) {
@@ -168,19 +189,32 @@ function trimSpan(text: string, start: number, end: number): { start: number; en
 type LinkStyle = 'markdown' | 'angle';
 
 /** 《title》 (No. n) · file · 第N段, with a link when the report has one. */
-export function citation(c: Citation, links: LinkStyle): string {
-  const title = fitEscaped(c.title, 120);
+export function citation(c: Citation, links: LinkStyle, maxTitle = 80): string {
+  const title = fitEscaped(c.title, maxTitle);
   const number = c.reportNumber === null ? '' : ` (No. ${c.reportNumber})`;
   const file = escapeText(c.source);
-  const url = c.sourceUrl && /^https?:\/\/\S+$/.test(c.sourceUrl) && c.sourceUrl.length <= 300 ? c.sourceUrl : null;
+  const url = safeUrl(c.sourceUrl);
   if (url && links === 'markdown') return `[《${title.replace(/[[\]]/g, '\\$&')}》](${url})${number} · ${file} · 第${c.paragraph}段`;
   return `《${title}》${number} · ${file} · 第${c.paragraph}段${url ? ` · <${url}>` : ''}`;
 }
 
+/** Other reports carrying the same passage: short citations, a count beyond two. */
 function alsoInLines(hit: Hit, links: LinkStyle): string[] {
-  const lines = hit.alsoIn.slice(0, 3).map((c) => `（另见 also in ${citation(c, links)}）`);
-  if (hit.alsoIn.length > 3) lines.push(`（另见 also in ${hit.alsoIn.length - 3} more）`);
+  const shown = 2;
+  const lines = hit.alsoIn.slice(0, shown).map((c) => `（另见 also in ${citation(c, links, 40)}）`);
+  if (hit.alsoIn.length > shown) lines.push(`（另见 also in ${hit.alsoIn.length - shown} more）`);
   return lines;
+}
+
+/**
+ * A passage's citation lines. "compact" (when citations would crowd out the quotes) keeps
+ * title, file and paragraph but drops the link and lists copies elsewhere only by count.
+ */
+type Detail = 'full' | 'compact';
+function citationLines(hit: Hit, links: LinkStyle, detail: Detail): string {
+  if (detail === 'full') return [`— ${citation(hit, links)}`, ...alsoInLines(hit, links)].join('\n');
+  const line = `— ${citation({ ...hit, sourceUrl: null }, links, 40)}`;
+  return hit.alsoIn.length > 0 ? `${line}\n（另见 also in ${hit.alsoIn.length} more）` : line;
 }
 
 /**
@@ -206,8 +240,8 @@ export function allocate(needs: number[], total: number): number[] {
 }
 
 /** One cited passage as a block of text within `budget`. */
-function hitBlock(hit: Hit, number: number, budget: number, links: LinkStyle): { text: string; cut: boolean } {
-  const cite = [`— ${citation(hit, links)}`, ...alsoInLines(hit, links)].join('\n');
+function hitBlock(hit: Hit, number: number, budget: number, links: LinkStyle, detail: Detail): { text: string; cut: boolean } {
+  const cite = citationLines(hit, links, detail);
   const head = `**${number}.** `;
   const room = Math.max(40, budget - head.length - cite.length - 1);
   const quote = excerpt(hit.text, hit.bestSentence, room);
@@ -216,9 +250,12 @@ function hitBlock(hit: Hit, number: number, budget: number, links: LinkStyle): {
 
 function hitBlocks(hits: Hit[], firstNumber: number, total: number, links: LinkStyle): { blocks: string[]; cut: boolean[] } {
   const separator = 2;
-  const needs = hits.map((h, i) => hitBlock(h, firstNumber + i, Number.MAX_SAFE_INTEGER, links).text.length);
+  // Quotes are the answer: when full citations would take over 40% of the room, shorten them.
+  const citations = hits.reduce((n, h) => n + citationLines(h, links, 'full').length, 0);
+  const detail: Detail = citations > total * 0.4 ? 'compact' : 'full';
+  const needs = hits.map((h, i) => hitBlock(h, firstNumber + i, Number.MAX_SAFE_INTEGER, links, detail).text.length);
   const budgets = allocate(needs, total - separator * Math.max(0, hits.length - 1));
-  const rendered = hits.map((h, i) => hitBlock(h, firstNumber + i, budgets[i]!, links));
+  const rendered = hits.map((h, i) => hitBlock(h, firstNumber + i, budgets[i]!, links, detail));
   // A block whose citation alone exceeds its share is dropped rather than breaking the limit.
   const blocks: string[] = [];
   const cut: boolean[] = [];
@@ -362,37 +399,49 @@ export function fullParagraphMessage(report: Report, paragraph: Paragraph): BotM
   return { content: '', embeds, components: [] };
 }
 
-/** Splits escaped text at sentence ends into chunks of at most `size`, `total` in all; cuts with "…". */
+/**
+ * Escaped text in chunks of at most `size` (one per embed), `total` in all, split at sentence
+ * ends; a sentence longer than a chunk is split inside. Text beyond `total` is cut with "…".
+ */
 function chunkQuote(text: string, size: number, total: number): string[] {
-  const sentences = splitSentences(text).map((s) => escapeText(s.text));
+  const pieces: string[] = [];
+  for (const sentence of splitSentences(text)) {
+    let rest = codePoints(sentence.text);
+    while (rest.length > 0) {
+      let n = rest.length;
+      while (n > 1 && escapeText(rest.slice(0, n).join('')).length > size - 1) n = Math.floor(n * 0.9);
+      pieces.push(escapeText(rest.slice(0, n).join('')));
+      rest = rest.slice(n);
+    }
+  }
   const chunks: string[] = [];
   let current = '';
   let used = 0;
-  for (const s of sentences) {
-    if (used + s.length > total - 1) {
-      const room = Math.min(size - current.length, total - used) - 1;
-      if (room > 10) current += fitEscaped(s, room);
-      else current += ELLIPSIS;
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i]!;
+    const reserve = i === pieces.length - 1 ? 0 : ELLIPSIS.length;
+    if (used + piece.length + reserve > total) {
+      if (current.length + ELLIPSIS.length > size) {
+        chunks.push(current);
+        current = '';
+      }
+      current += ELLIPSIS;
       break;
     }
-    if (current.length + s.length > size) {
-      if (current) chunks.push(current);
+    if (current.length + piece.length > size) {
+      chunks.push(current);
       current = '';
-      if (s.length > size) {
-        chunks.push(fitEscaped(s, size));
-        used += size;
-        continue;
-      }
     }
-    current += s;
-    used += s.length;
+    current += piece;
+    used += piece.length;
   }
-  if (current || chunks.length === 0) chunks.push(current || ELLIPSIS);
-  return chunks.slice(0, LIMITS.embeds);
+  if (current) chunks.push(current);
+  return chunks.length > 0 ? chunks.slice(0, LIMITS.embeds) : [ELLIPSIS];
 }
 
+/** Only plain http(s) links of sane length are shown: a link is not worth the room of a quote. */
 function safeUrl(url: string | null): string | null {
-  return url && /^https?:\/\/\S+$/.test(url) && url.length <= 500 ? url : null;
+  return url && /^https?:\/\/[^\s<>()]+$/.test(url) && url.length <= 300 ? url : null;
 }
 
 /** /source: a paragraph with its neighbours for context, and buttons to move along the report. */
@@ -466,17 +515,16 @@ function listWithin(lines: string[], max: number, separator = '\n'): string {
     const more = `${separator}…及其他 ${lines.length - i} 项 and ${lines.length - i} more`;
     const next = out ? `${out}${separator}${lines[i]}` : lines[i]!;
     const reserve = i < lines.length - 1 ? more.length : 0;
-    if (next.length + reserve > max) return out ? out + more : fitEscapedPlainLine(lines[i]!, max);
+    if (next.length + reserve > max) return out ? out + more : truncateLine(lines[i]!, max);
     out = next;
   }
   return out;
 }
 
-function fitEscapedPlainLine(line: string, max: number): string {
-  return line.length <= max ? line : line.slice(0, max - 1) + ELLIPSIS;
+/** A line of already-escaped text cut to fit; never ends in a lone backslash that would escape the "…". */
+function truncateLine(line: string, max: number): string {
+  return line.length <= max ? line : truncatePlain(line, max).replace(/\\+…$/, ELLIPSIS);
 }
-
-const countOf = (x: number | unknown[]): number => (Array.isArray(x) ? x.length : x);
 
 /** /region: what the reports say about a region, every sentence quoted with its citation. */
 export function regionSummaryMessage(summary: RegionSummary, reportIndex: (file: string) => number): BotMessage {
@@ -506,14 +554,14 @@ export function regionSummaryMessage(summary: RegionSummary, reportIndex: (file:
   fields.push({
     name: '报告 Reports',
     value: listWithin(
-      summary.reports.map((r) => `《${fitEscaped(r.title, 80)}》 · ${escapeText(r.source)} — ${countOf(r.paragraphs)} 段`),
+      summary.reports.map((r) => `《${fitEscaped(r.title, 80)}》 · ${escapeText(r.source)} — ${r.paragraphs} 段`),
       LIMITS.fieldValue,
     ),
   });
   if (summary.places.length > 0) {
     fields.push({
       name: '地名 Places named',
-      value: listWithin(summary.places.map((p) => `${escapeText(p.name)} (${countOf(p.paragraphs)})`), LIMITS.fieldValue, ' · '),
+      value: listWithin(summary.places.map((p) => `${escapeText(p.name)} (${p.paragraphs})`), LIMITS.fieldValue, ' · '),
     });
   }
   const footer = '每句均摘自报告原文 · Every sentence is quoted verbatim from the reports';

@@ -1,7 +1,7 @@
 // npm run index — build or update the index in INDEX_DIR from the reports in DATA_DIR.
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../config.js';
-import { loadEmbedder } from '../embedding/embedder.js';
+import { startEmbedderThread } from '../embedding/threaded-embedder.js';
 import { modelFingerprint } from '../embedding/model-files.js';
 import { buildIndex } from '../index/build.js';
 import { runCli } from './run.js';
@@ -14,12 +14,13 @@ await runCli(async () => {
     cliProgress.Presets.shades_classic,
   );
   let barStarted = false;
+  let embedder: ReturnType<typeof startEmbedderThread> | undefined;
   const result = await buildIndex({
     dataDir: config.dataDir,
     indexDir: config.indexDir,
     modelId: config.modelId,
     modelHash: await modelFingerprint(config.modelId, config.modelDir),
-    embedder: () => loadEmbedder({ modelId: config.modelId, modelDir: config.modelDir }),
+    embedder: () => (embedder ??= startEmbedderThread({ modelId: config.modelId, modelDir: config.modelDir })),
     onProgress: (event) => {
       if (event.phase === 'read') {
         const { reports, paragraphs, passages } = event.corpus;
@@ -37,6 +38,7 @@ await runCli(async () => {
       }
     },
   });
+  await (await embedder)?.close();
   for (const { file, reason } of result.skipped) console.error(`warning: skipped ${file}: ${reason}`);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.upToDate) {

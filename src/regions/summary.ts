@@ -5,7 +5,7 @@
 import { splitSentences, toSimplified } from '../corpus/text.js';
 import type { Paragraph } from '../corpus/types.js';
 import type { Store } from '../index/store.js';
-import { tokenize } from '../index/tokens.js';
+import { matchingForm } from '../index/tokens.js';
 import { similarity } from '../search/duplicates.js';
 import { findRegionMentions, provinceOf, regionByName, regionPath, resolveRegion, suggestRegions, type Region } from './lookup.js';
 
@@ -78,7 +78,6 @@ interface Sentence {
   /** Offset in the paragraph: keeps the final order readable. */
   start: number;
   text: string;
-  terms: string[];
 }
 
 interface ParagraphPlaces {
@@ -93,8 +92,9 @@ interface StoreAnalysis {
   reportOrder: Map<string, number>;
   /** Paragraphs tagged with each region name. */
   paragraphsByRegion: Map<string, Paragraph[]>;
-  /** Sentences per paragraph, with their terms. */
   sentences: Map<Paragraph, Sentence[]>;
+  /** Terms (character bigrams) of the sentences scored so far. */
+  terms: Map<Sentence, string[]>;
   places: Map<Paragraph, ParagraphPlaces>;
   /** Per term, how many provinces' paragraphs use it: boilerplate is used everywhere. */
   termSpread: Map<string, number> | null;
@@ -121,6 +121,7 @@ function analysis(store: Store): StoreAnalysis {
     reportOrder: new Map(store.reports.map((r, i) => [r.file, i])),
     paragraphsByRegion,
     sentences: new Map(),
+    terms: new Map(),
     places: new Map(),
     termSpread: null,
     provinceKeys: 1,
@@ -130,6 +131,20 @@ function analysis(store: Store): StoreAnalysis {
   return a;
 }
 
+const WORD_RUN = /[\p{L}\p{N}]+/gu;
+
+/**
+ * Character bigrams of the matching form, within runs of letters and digits: the usual terms for Chinese
+ * text, and cheap enough to compute for the whole corpus on first use (no word segmenter to load).
+ */
+function termsOf(text: string): string[] {
+  const terms = new Set<string>();
+  for (const [run] of matchingForm(text).matchAll(WORD_RUN)) {
+    for (let i = 0; i + 1 < run.length; i++) terms.add(run.slice(i, i + 2));
+  }
+  return [...terms];
+}
+
 function sentencesOf(a: StoreAnalysis, p: Paragraph): Sentence[] {
   let list = a.sentences.get(p);
   if (!list) {
@@ -137,11 +152,17 @@ function sentencesOf(a: StoreAnalysis, p: Paragraph): Sentence[] {
     for (const s of splitSentences(p.text)) {
       const text = s.text.trim();
       if (text.length === 0) continue;
-      list.push({ paragraph: p, start: s.start + (s.text.length - s.text.trimStart().length), text, terms: [...new Set(tokenize(text))] });
+      list.push({ paragraph: p, start: s.start + (s.text.length - s.text.trimStart().length), text });
     }
     a.sentences.set(p, list);
   }
   return list;
+}
+
+function termsOfSentence(a: StoreAnalysis, s: Sentence): string[] {
+  let terms = a.terms.get(s);
+  if (!terms) a.terms.set(s, (terms = termsOf(s.text)));
+  return terms;
 }
 
 function placesOf(a: StoreAnalysis, p: Paragraph): ParagraphPlaces {
@@ -157,8 +178,9 @@ function placesOf(a: StoreAnalysis, p: Paragraph): ParagraphPlaces {
 const UNATTRIBUTED = '';
 
 /**
- * Provinces a paragraph names. Untagged and follow-on paragraphs (tags identical to the previous
- * paragraph's: inherited) count as one more "province": their "各地区各单位…" is nobody's in particular.
+ * Provinces a paragraph names. Untagged and follow-on paragraphs count as one more "province": their
+ * "各地区各单位…" is nobody's in particular. Tags identical to the previous paragraph's are taken as
+ * inherited: cheap (no place matching over the whole corpus), and only statistics depend on it.
  */
 function provinceKeys(p: Paragraph, previous: Paragraph | undefined): string[] {
   const inherited = previous?.file === p.file && previous.regions.join() === p.regions.join();
@@ -174,12 +196,11 @@ function termSpread(store: Store, a: StoreAnalysis): Map<string, number> {
   for (const [i, p] of store.paragraphs.entries()) {
     const provinces = provinceKeys(p, store.paragraphs[i - 1]);
     provinces.forEach((k) => keys.add(k));
-    for (const s of sentencesOf(a, p)) {
-      for (const t of s.terms) {
-        let set = users.get(t);
-        if (!set) users.set(t, (set = new Set()));
-        provinces.forEach((k) => set.add(k));
-      }
+    // Whole paragraphs: bigrams never cross punctuation, so these are the sentences' terms.
+    for (const t of termsOf(p.text)) {
+      let set = users.get(t);
+      if (!set) users.set(t, (set = new Set()));
+      provinces.forEach((k) => set.add(k));
     }
   }
   a.termSpread = new Map([...users].map(([t, set]) => [t, set.size]));
@@ -249,8 +270,11 @@ function placesNamedIn(a: StoreAnalysis, region: Region, paragraphs: Paragraph[]
 
 interface Candidate {
   sentence: Sentence;
-  /** 1: names the region (or a place in it), or belongs to a follow-on paragraph; 2: fallback (see candidatesFor). */
-  tier: 1 | 2;
+  /**
+   * 1: names the region (or a place in it), or belongs to a follow-on paragraph; 2: names no place, in a
+   * paragraph wholly about the region; 3: names mostly other places. Lower tiers only make up the minimum.
+   */
+  tier: 1 | 2 | 3;
   /** Share of the places it names that lie in the region: a 13-province list says little about one. */
   focus: number;
   /** The region's child it is about (石家庄 for a 河北 sentence naming 石家庄), for spreading the picks. */
@@ -263,6 +287,7 @@ const MAX_LENGTH = 220;
 const NEAR_DUPLICATE = 0.5;
 /** Focus given to sentences that name no place: they are about the region only by their paragraph. */
 const UNNAMED_FOCUS = 0.6;
+/** Below this share of its places inside the region, a sentence is about somewhere else. */
 const MIN_FOCUS = 0.5;
 
 /** Child of `region` on the way to `place` (the region itself when `place` is the region). */
@@ -277,7 +302,7 @@ function candidatesFor(a: StoreAnalysis, region: Region, paragraphs: Paragraph[]
   const related = (r: Region): boolean => r === region || isInside(r, region) || isInside(region, r);
   for (const p of paragraphs) {
     const { mentions, namesPlaces } = placesOf(a, p);
-    // Sentences naming no place, in a paragraph wholly about the region (and its ancestors), are a fallback.
+    // Its unnamed sentences are about the region only if the paragraph names nothing outside it.
     const focused = mentions.every((named) => named.every(related));
     sentencesOf(a, p).forEach((sentence, i) => {
       const named = mentions[i]!;
@@ -288,7 +313,7 @@ function candidatesFor(a: StoreAnalysis, region: Region, paragraphs: Paragraph[]
         const deepest = inside.reduce((x, y) => (y.level > x.level ? y : x));
         const focus = inside.length / named.length;
         // Mostly about other places ("河北、内蒙古、上海…等地"): a fallback, not a key sentence.
-        out.push({ sentence, tier: focus >= MIN_FOCUS ? 1 : 2, focus, branch: branchOf(deepest, region), score: 0 });
+        out.push({ sentence, tier: focus >= MIN_FOCUS ? 1 : 3, focus, branch: branchOf(deepest, region), score: 0 });
       } else if (named.length === 0 && focused) out.push({ sentence, tier: 2, focus: UNNAMED_FOCUS, branch: region.name, score: 0 });
     });
   }
@@ -333,8 +358,9 @@ function scoreCandidates(store: Store, a: StoreAnalysis, candidates: Candidate[]
   const spread = termSpread(store, a);
   const top = Math.log(a.provinceKeys + 1);
   const weight = (t: string): number => Math.max(0, Math.log((a.provinceKeys + 1) / ((spread.get(t) ?? 1) + 0.5)));
-  const vectors = candidates.map((c) => {
-    const w = new Map(c.sentence.terms.map((t) => [t, weight(t)]));
+  const terms = candidates.map((c) => termsOfSentence(a, c.sentence));
+  const vectors = terms.map((ts) => {
+    const w = new Map(ts.map((t) => [t, weight(t)]));
     let norm = 0;
     for (const v of w.values()) norm += v * v;
     return { w, norm: Math.sqrt(norm) };
@@ -364,8 +390,8 @@ function scoreCandidates(store: Store, a: StoreAnalysis, candidates: Candidate[]
   });
   const maxCentrality = Math.max(...centrality, 1e-9);
   candidates.forEach((c, i) => {
-    const terms = c.sentence.terms;
-    const specificity = terms.length === 0 ? 0 : terms.reduce((s, t) => s + weight(t), 0) / terms.length / top;
+    const ts = terms[i]!;
+    const specificity = ts.length === 0 ? 0 : ts.reduce((sum, t) => sum + weight(t), 0) / ts.length / top;
     c.score =
       0.4 * (centrality[i]! / maxCentrality) +
       0.3 * specificity +
@@ -383,15 +409,16 @@ function readable(c: Candidate): boolean {
 
 /**
  * Greedy MMR: each pick maximises its score minus redundancy with the picks so far, preferring new
- * paragraphs, reports and branches. Near-duplicates are never picked. Readable sentences that name the
- * region come first; the rest (fallback and unreadable ones) only make up the minimum.
+ * paragraphs, reports and branches. Near-duplicates are never picked. Readable tier-1 sentences come
+ * first; readable tier-2 ones, then anything left, only make up the minimum.
  */
 function selectKeySentences(candidates: Candidate[], count: number): Candidate[] {
   const chosen: Candidate[] = [];
-  const preferred = (c: Candidate): boolean => c.tier === 1 && readable(c);
+  const minimum = Math.min(count, MIN_SENTENCES);
   const pools: Array<{ members: Candidate[]; upTo: number }> = [
-    { members: candidates.filter(preferred), upTo: count },
-    { members: candidates.filter((c) => !preferred(c)), upTo: Math.min(count, MIN_SENTENCES) },
+    { members: candidates.filter((c) => c.tier === 1 && readable(c)), upTo: count },
+    { members: candidates.filter((c) => c.tier === 2 && readable(c)), upTo: minimum },
+    { members: candidates.filter((c) => c.tier === 3 || !readable(c)), upTo: minimum },
   ];
   for (const pool of pools) {
     while (chosen.length < pool.upTo) {
@@ -418,8 +445,7 @@ function bestNext(pool: Candidate[], chosen: Candidate[]): Candidate | null {
       0.4 * redundancy -
       0.25 * sameParagraph -
       0.05 * sameReport +
-      (newBranch ? 0.1 : 0) -
-      (readable(c) ? 0 : 0.5);
+      (newBranch ? 0.1 : 0);
     if (value > bestValue) {
       best = c;
       bestValue = value;

@@ -1,6 +1,7 @@
 // Loads the model and the index once, for a CLI run or the bot's lifetime.
 import type { Config } from '../config.js';
-import { loadEmbedder, type Embedder } from '../embedding/embedder.js';
+import type { Embedder } from '../embedding/embedder.js';
+import { startEmbedderThread } from '../embedding/threaded-embedder.js';
 import { MODEL_DIMS, modelFingerprint } from '../embedding/model-files.js';
 import { loadIndex } from '../index/load.js';
 import { createSearcher, type Searcher, type SearcherSettings } from './searcher.js';
@@ -18,7 +19,7 @@ export async function openSearch(config: Config, overrides: Partial<SearcherSett
   // The index is checked before the model loads: a missing index should fail fast.
   const index = await loadIndex({ indexDir: config.indexDir, modelHash, dims: MODEL_DIMS, hnswEf: config.hnswEf });
   const t1 = performance.now();
-  const embedder = await loadEmbedder({ modelId: config.modelId, modelDir: config.modelDir, queryInstruction: config.queryInstruction });
+  const embedder = await startEmbedderThread({ modelId: config.modelId, modelDir: config.modelDir, queryInstruction: config.queryInstruction });
   const t2 = performance.now();
   const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const searcher = createSearcher(index, embedder, { topK: config.topK, candidates: config.candidates, ...given });

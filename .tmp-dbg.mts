@@ -1,0 +1,13 @@
+import { spawn } from 'node:child_process';
+import { startFakeDiscord } from './test/fake-discord/server.js';
+const fake = await startFakeDiscord({ token: 'start-token' });
+const child = spawn('npm', ['run', '--silent', 'start'], { env: { PATH: process.env.PATH!, HOME: process.env.HOME!, DISCORD_TOKEN: 'start-token', DISCORD_API_URL: fake.apiUrl, DISCORD_CLIENT_ID: '', DISCORD_GUILD_ID: '' }, stdio: ['ignore', 'inherit', 'inherit'] });
+await fake.waitForGateway((e) => e.kind === 'ready', 25_000);
+console.log('READY at fake');
+await new Promise((r) => setTimeout(r, 1500));
+const id = fake.sendMessage({ content: '北京第二批主题教育涉及多少党员和党组织？', mentionsBot: true });
+const out = await fake.waitForBotOutput((o) => o.message.message_reference?.message_id === id, 10_000);
+console.log('REPLY', String(out.message.content).slice(0, 50));
+child.kill('SIGTERM');
+child.on('close', (code, sig) => { console.log('CLOSED', code, sig); fake.close(); });
+setTimeout(() => { console.log('still alive'); child.kill('SIGKILL'); process.exit(1); }, 10000).unref();

@@ -1,0 +1,103 @@
+// The Discord client: intents, partials, REST override and no-ping default;
+// event modules wired to the shared context; startBot() for the CLI and tests.
+import { once } from 'node:events';
+import { Client, Events, GatewayIntentBits, Partials, type ClientEvents, type ClientOptions } from 'discord.js';
+import { ConfigError, type Config } from '../config.js';
+import { createContext, type BotContext, type BotDeps } from './context.js';
+import { event as interactionCreate } from './events/interactionCreate.js';
+import { event as messageCreate } from './events/messageCreate.js';
+import { event as ready } from './events/ready.js';
+import type { BotEvent } from './events/types.js';
+import { NO_MENTIONS } from './format.js';
+
+export const events: ReadonlyArray<BotEvent<keyof ClientEvents>> = [ready, interactionCreate, messageCreate] as ReadonlyArray<BotEvent<keyof ClientEvents>>;
+
+export function createClient(config: Config, extra: Partial<ClientOptions> = {}): Client {
+  return new Client({
+    intents: [
+      GatewayIntentBits.Guilds,
+      GatewayIntentBits.GuildMessages,
+      GatewayIntentBits.DirectMessages,
+      // Privileged; without it guild messages arrive empty unless they mention the bot (enough for us),
+      // but Discord refuses the login (4014) if the portal has it off: see README.
+      GatewayIntentBits.MessageContent,
+    ],
+    // DM channels are not cached at start-up: without this, discord.js drops DM messages.
+    partials: [Partials.Channel],
+    allowedMentions: NO_MENTIONS,
+    ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}),
+    ...extra,
+  });
+}
+
+export function registerEvents(client: Client, context: BotContext): void {
+  for (const e of events) {
+    const handler = (...args: unknown[]) => {
+      try {
+        const result = (e.execute as (...a: unknown[]) => unknown)(...args, context);
+        if (result instanceof Promise) result.catch((error: unknown) => context.logger.error({ err: error, event: e.name }, 'event handler failed'));
+      } catch (error) {
+        context.logger.error({ err: error, event: e.name }, 'event handler failed');
+      }
+    };
+    if (e.once) client.once(e.name, handler);
+    else client.on(e.name, handler);
+  }
+  const { logger } = context;
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
+  client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ shard, code: event.code }, 'gateway disconnected'));
+  // discord.js retries every few hundred ms while Discord is unreachable: not worth an info line each time.
+  client.on(Events.ShardReconnecting, (shard) => logger.debug({ shard }, 'gateway reconnecting'));
+  client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'gateway resumed'));
+}
+
+export interface RunningBot {
+  client: Client<true>;
+  context: BotContext;
+  /** Logs out and closes the gateway connection. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Extra client options (tests: a no-op identify throttler, short REST timeouts). */
+  clientOptions?: Partial<ClientOptions>;
+}
+
+/** Logs in with the already-loaded searcher and store; resolves once the client is ready. */
+export async function startBot(config: Config, deps: BotDeps, options: StartOptions = {}): Promise<RunningBot> {
+  const token = config.discord.token;
+  if (!token) throw new ConfigError('DISCORD_TOKEN is not set.');
+  const context = createContext(deps);
+  const { logger } = context;
+  const t0 = performance.now();
+  // Region analysis is computed once here, not on the first /region (which has 3 s to answer).
+  const covered = context.covered();
+  logger.info({ regions: covered.length, reports: context.store.reports.length, ms: Math.round(performance.now() - t0) }, 'region data ready');
+
+  const client = createClient(config, options.clientOptions);
+  registerEvents(client, context);
+  // Registered before login: the event can fire before login() resolves.
+  const isReady = once(client, Events.ClientReady);
+  const t1 = performance.now();
+  try {
+    await client.login(token);
+    await isReady;
+  } catch (error) {
+    await client.destroy().catch(() => undefined);
+    throw error;
+  }
+  logger.info({ ms: Math.round(performance.now() - t1), api: config.discord.apiUrl ?? 'discord.com' }, 'connected to Discord');
+  const appId = client.application?.id;
+  if (config.discord.clientId && appId && appId !== config.discord.clientId) {
+    logger.warn({ configured: config.discord.clientId, actual: appId }, 'DISCORD_CLIENT_ID does not match the bot\'s application id: deploy-commands would register commands for another app');
+  }
+  const readyClient = client as Client<true>;
+  return {
+    client: readyClient,
+    context,
+    stop: async () => {
+      await client.destroy();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+// /ask question:<text> — the answer as an embed, with buttons for full paragraphs and more results.
+import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { answerQuestion } from '../answer.js';
+import { MAX_PAGES, PAGE_SIZE, type BotContext } from '../context.js';
+import { answerEmbed } from '../format.js';
+import { editOptions } from '../respond.js';
+
+export const data = new SlashCommandBuilder()
+  .setName('ask')
+  .setDescription('Ask a question about the reports · 就报告内容提问')
+  .setDescriptionLocalizations({ 'zh-CN': '就报告内容提问，回答引用报告原文', 'zh-TW': '就報告內容提問，回答引用報告原文' })
+  .addStringOption((o) =>
+    o
+      .setName('question')
+      .setDescription('Your question, in Chinese or English · 你的问题')
+      .setDescriptionLocalizations({ 'zh-CN': '你的问题（中文或英文）' })
+      .setRequired(true),
+  );
+
+export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
+  // Acknowledge first: Discord allows 3 s, and a cold query embedding or a busy event loop could take longer.
+  await interaction.deferReply();
+  const question = interaction.options.getString('question', true);
+  const answer = await answerQuestion(context, question, 'ask', interaction.user.id);
+  const key = answer.answerable && answer.hits.length > PAGE_SIZE ? context.remember({ question, style: 'embed' }) : null;
+  const message = answerEmbed({ answer, page: 0, pageSize: PAGE_SIZE, maxPages: MAX_PAGES, key, reportIndex: context.reportIndex });
+  await interaction.editReply(editOptions(message, context.logger));
+}

@@ -1,0 +1,52 @@
+// interactionCreate: slash commands, autocomplete and buttons. Errors reach
+// the user as a short ephemeral message; the details go to the log.
+import { Events, type Interaction } from 'discord.js';
+import { commandsByName } from '../commands/index.js';
+import { handleButton } from '../components.js';
+import type { BotContext } from '../context.js';
+import { replyWithError } from '../respond.js';
+import type { BotEvent } from './types.js';
+
+export const event: BotEvent<Events.InteractionCreate> = {
+  name: Events.InteractionCreate,
+  async execute(interaction: Interaction, context: BotContext) {
+    const { logger } = context;
+    if (interaction.isAutocomplete()) {
+      const command = commandsByName.get(interaction.commandName);
+      try {
+        if (command?.autocomplete) await command.autocomplete(interaction, context);
+        else await interaction.respond([]);
+      } catch (error) {
+        // An autocomplete cannot show an error; an empty list is the least confusing answer.
+        logger.error({ err: error, command: interaction.commandName }, 'autocomplete failed');
+        if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
+      }
+      return;
+    }
+    if (interaction.isChatInputCommand()) {
+      const command = commandsByName.get(interaction.commandName);
+      const t0 = performance.now();
+      try {
+        if (!command) {
+          logger.warn({ command: interaction.commandName }, 'unknown command (run npm run deploy-commands?)');
+          await replyWithError(interaction, logger, '未知命令。Unknown command.');
+          return;
+        }
+        await command.execute(interaction, context);
+        logger.debug({ event: 'command', command: interaction.commandName, ms: Math.round(performance.now() - t0) }, 'command done');
+      } catch (error) {
+        logger.error({ err: error, command: interaction.commandName, user: interaction.user.id }, 'command failed');
+        await replyWithError(interaction, logger);
+      }
+      return;
+    }
+    if (interaction.isButton()) {
+      try {
+        await handleButton(interaction, context);
+      } catch (error) {
+        logger.error({ err: error, customId: interaction.customId.slice(0, 100) }, 'button failed');
+        await replyWithError(interaction, logger);
+      }
+    }
+  },
+};

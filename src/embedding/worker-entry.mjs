@@ -1,0 +1,6 @@
+// Worker threads do not inherit the TypeScript loader of the thread that
+// starts them in every runner (vitest, plain node), so register it here.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./worker.ts');

@@ -194,7 +194,8 @@ export function citation(c: Citation, links: LinkStyle, maxTitle = 80): string {
   const number = c.reportNumber === null ? '' : ` (No. ${c.reportNumber})`;
   const file = escapeText(c.source);
   const url = safeUrl(c.sourceUrl);
-  if (url && links === 'markdown') return `[《${title.replace(/[[\]]/g, '\\$&')}》](${url})${number} · ${file} · 第${c.paragraph}段`;
+  // The title is escaped, brackets included, so it cannot end the link text early.
+  if (url && links === 'markdown') return `[《${title}》](${url})${number} · ${file} · 第${c.paragraph}段`;
   return `《${title}》${number} · ${file} · 第${c.paragraph}段${url ? ` · <${url}>` : ''}`;
 }
 
@@ -318,7 +319,7 @@ export function answerText(p: AnswerPage): BotMessage {
   const head = p.answer.truncated ? `${TRUNCATED_NOTE}\n\n` : '';
   const foot = `\n\n-# 第${p.page + 1}/${pages}页 · Page ${p.page + 1} of ${pages} · 摘自报告原文 quoted verbatim from the reports`;
   const { blocks } = hitBlocks(hits, first + 1, LIMITS.content - head.length - foot.length, 'angle');
-  return { content: `${head}${blocks.join('\n\n')}${foot}`, embeds: [], components: answerButtons(p, hits, first, pages) };
+  return { content: `${head}${blocks.join('\n\n')}${foot}`, embeds: [], components: answerButtons(p, hits.slice(0, blocks.length), first, pages) };
 }
 
 /** An answer as an embed (/ask): quotes in the description, buttons for full paragraphs and pages. */
@@ -338,7 +339,7 @@ export function answerEmbed(p: AnswerPage): BotMessage {
     color: COLOUR,
     footer: { text: footer },
   };
-  return { content: '', embeds: [embed], components: answerButtons(p, hits, first, pages) };
+  return { content: '', embeds: [embed], components: answerButtons(p, hits.slice(0, blocks.length), first, pages) };
 }
 
 function button(customId: string, label: string, style: ButtonStyle = ButtonStyle.Secondary): APIButtonComponentWithCustomId {

@@ -1,9 +1,7 @@
 // npm run index — build or update the index in INDEX_DIR from the reports in DATA_DIR.
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../config.js';
-import { startEmbedderThread } from '../embedding/threaded-embedder.js';
-import { modelFingerprint } from '../embedding/model-files.js';
-import { buildIndex } from '../index/build.js';
+import { buildIndexInThread } from '../index/build-thread.js';
 import { runCli } from './run.js';
 
 await runCli(async () => {
@@ -14,17 +12,11 @@ await runCli(async () => {
     cliProgress.Presets.shades_classic,
   );
   let barStarted = false;
-  let embedder: ReturnType<typeof startEmbedderThread> | undefined;
-  const result = await buildIndex({
-    dataDir: config.dataDir,
-    indexDir: config.indexDir,
-    modelId: config.modelId,
-    modelHash: await modelFingerprint(config.modelId, config.modelDir),
-    embedder: () => (embedder ??= startEmbedderThread({ modelId: config.modelId, modelDir: config.modelDir })),
-    onProgress: (event) => {
+  const result = await buildIndexInThread(
+    { dataDir: config.dataDir, indexDir: config.indexDir, modelId: config.modelId, modelDir: config.modelDir },
+    (event) => {
       if (event.phase === 'read') {
-        const { reports, paragraphs, passages } = event.corpus;
-        console.error(`Read ${reports.length} report(s): ${paragraphs.length} paragraphs, ${passages.length} passages.`);
+        console.error(`Read ${event.reports} report(s): ${event.paragraphs} paragraphs, ${event.passages} passages.`);
       } else if (event.phase === 'embed') {
         if (!barStarted) {
           // The bar draws only on a terminal; logs and pipes get this line.
@@ -37,8 +29,7 @@ await runCli(async () => {
         bar.stop();
       }
     },
-  });
-  await (await embedder)?.close();
+  );
   for (const { file, reason } of result.skipped) console.error(`warning: skipped ${file}: ${reason}`);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.upToDate) {

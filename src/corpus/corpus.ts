@@ -19,6 +19,9 @@ export interface Corpus {
   hash: string;
 }
 
+/** The data folder itself cannot be used (as opposed to one bad file in it, which is skipped). */
+export class CorpusError extends Error {}
+
 /** Files over this size are refused: no report is that long, and reading one would stall indexing. */
 export const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
@@ -37,7 +40,7 @@ export async function readCorpus(dataDir: string): Promise<Corpus> {
   try {
     files = await listReportFiles(dataDir);
   } catch (error) {
-    throw new Error(`Cannot read the data folder ${dataDir}: ${(error as Error).message}. Create it and put report files in it.`);
+    throw new CorpusError(`Cannot read the data folder ${dataDir}: ${(error as Error).message}. Create it and put report files in it.`);
   }
   const reports: Report[] = [];
   const paragraphs: Paragraph[] = [];

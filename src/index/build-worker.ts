@@ -1,0 +1,47 @@
+// The worker side of buildIndexInThread: the model is loaded here, in the same
+// thread as the build, and only when some passage needs embedding.
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadEmbedder, type Embedder } from '../embedding/embedder.js';
+import { modelFingerprint } from '../embedding/model-files.js';
+import { buildIndex, type BuildResult } from './build.js';
+import type { ThreadProgress } from './build-thread.js';
+
+export interface BuildThreadData {
+  dataDir: string;
+  indexDir: string;
+  modelId: string;
+  modelDir: string;
+  batchSize?: number;
+}
+
+export type BuildThreadMessage =
+  | { type: 'progress'; event: ThreadProgress }
+  | { type: 'done'; result: BuildResult }
+  | { type: 'failed'; name: string; message: string };
+
+const data = workerData as BuildThreadData;
+const port = parentPort!;
+let embedder: Promise<Embedder> | undefined;
+try {
+  const result = await buildIndex({
+    dataDir: data.dataDir,
+    indexDir: data.indexDir,
+    modelId: data.modelId,
+    modelHash: await modelFingerprint(data.modelId, data.modelDir),
+    batchSize: data.batchSize,
+    embedder: () => (embedder ??= loadEmbedder({ modelId: data.modelId, modelDir: data.modelDir })),
+    onProgress: (event) => {
+      const out: ThreadProgress =
+        event.phase === 'read'
+          ? { phase: 'read', reports: event.corpus.reports.length, paragraphs: event.corpus.paragraphs.length, passages: event.corpus.passages.length }
+          : event;
+      port.postMessage({ type: 'progress', event: out } satisfies BuildThreadMessage);
+    },
+  });
+  port.postMessage({ type: 'done', result } satisfies BuildThreadMessage);
+} catch (error) {
+  const e = error as Error;
+  port.postMessage({ type: 'failed', name: e.name === 'Error' ? e.constructor.name : e.name, message: e.message } satisfies BuildThreadMessage);
+} finally {
+  await (await embedder)?.close();
+}

@@ -171,7 +171,10 @@ async function previousEmbeddings(indexDir: string, manifest: Manifest): Promise
   try {
     const dir = path.join(indexDir, manifest.generation);
     const store = JSON.parse(await readFile(path.join(dir, FILES.store), 'utf8')) as Store;
-    const vectors = unpackVectors(await readFile(path.join(dir, FILES.vectors)), manifest.dims);
+    const bytes = await readFile(path.join(dir, FILES.vectors));
+    const expected = manifest.files?.[FILES.vectors];
+    if (!expected || bytes.length !== expected.bytes || createHash('sha256').update(bytes).digest('hex') !== expected.sha256) return known;
+    const vectors = unpackVectors(bytes, manifest.dims);
     if (vectors.length !== store.passages.length) return known;
     store.passages.forEach((p, i) => known.set(p.hash, vectors[i]!));
   } catch {

@@ -59,7 +59,8 @@ export async function loadIndex(options: LoadOptions): Promise<LoadedIndex> {
 /** hnswlib parses its file natively and may crash on a damaged one, so every file is checked first. */
 async function readVerified(dir: string, manifest: Manifest): Promise<Record<string, Buffer>> {
   const contents: Record<string, Buffer> = {};
-  for (const name of Object.values(FILES)) {
+  // vectors.f32 only serves the next build (which checks it itself): answering never reads it.
+  for (const name of [FILES.store, FILES.keyword, FILES.hnsw]) {
     const expected = manifest.files?.[name];
     if (!expected) throw new Error(`the manifest does not describe ${name}`);
     const bytes = await readFile(path.join(dir, name)).catch(() => null);

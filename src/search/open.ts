@@ -9,19 +9,28 @@ import { createSearcher, type Searcher, type SearcherSettings } from './searcher
 export interface OpenedSearch {
   searcher: Searcher;
   embedder: Embedder;
-  timings: { modelMs: number; indexMs: number };
+  /** Model and index load in parallel; readyMs is when both are done. */
+  timings: { modelMs: number; indexMs: number; readyMs: number };
   close(): Promise<void>;
 }
 
 export async function openSearch(config: Config, overrides: Partial<SearcherSettings> = {}): Promise<OpenedSearch> {
   const t0 = performance.now();
-  const modelHash = await modelFingerprint(config.modelId, config.modelDir);
-  // The index is checked before the model loads: a missing index should fail fast.
-  const index = await loadIndex({ indexDir: config.indexDir, modelHash, dims: MODEL_DIMS, hnswEf: config.hnswEf });
+  // The model starts in its own thread while the index loads here.
+  const starting = startEmbedderThread({ modelId: config.modelId, modelDir: config.modelDir, queryInstruction: config.queryInstruction });
+  const modelReady = starting.then(() => performance.now());
+  let index;
+  try {
+    const modelHash = await modelFingerprint(config.modelId, config.modelDir);
+    index = await loadIndex({ indexDir: config.indexDir, modelHash, dims: MODEL_DIMS, hnswEf: config.hnswEf });
+  } catch (error) {
+    await starting.then((e) => e.close(), () => {});
+    throw error;
+  }
   const t1 = performance.now();
-  const embedder = await startEmbedderThread({ modelId: config.modelId, modelDir: config.modelDir, queryInstruction: config.queryInstruction });
-  const t2 = performance.now();
+  const embedder = await starting;
+  const t2 = Math.max(await modelReady, t1);
   const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const searcher = createSearcher(index, embedder, { topK: config.topK, candidates: config.candidates, ...given });
-  return { searcher, embedder, timings: { indexMs: t1 - t0, modelMs: t2 - t1 }, close: () => embedder.close() };
+  return { searcher, embedder, timings: { indexMs: t1 - t0, modelMs: (await modelReady) - t0, readyMs: t2 - t0 }, close: () => embedder.close() };
 }

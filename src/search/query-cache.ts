@@ -10,6 +10,7 @@ export class QueryCache {
   ) {}
 
   embed(text: string): Promise<Float32Array> {
+    if (this.capacity === 0) return this.embedder.embedQuery(text);
     const hit = this.entries.get(text);
     if (hit) {
       // Re-insert to mark as most recently used (Map keeps insertion order).

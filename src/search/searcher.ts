@@ -31,6 +31,8 @@ export interface SearcherSettings {
   keywordWeight?: number;
   /** Bonus, in units of a first rank, for passages about a place the question names. */
   regionWeight?: number;
+  /** Query embeddings remembered for repeated questions (0 turns the cache off, e.g. to measure the model). */
+  queryCacheSize?: number;
 }
 
 export interface Searcher {
@@ -43,7 +45,7 @@ export interface Searcher {
 export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'embedQuery'>, settings: SearcherSettings): Searcher {
   const { store } = index;
   const reportsByFile = new Map(store.reports.map((r) => [r.file, r]));
-  const cache = new QueryCache(embedder, 512);
+  const cache = new QueryCache(embedder, settings.queryCacheSize ?? 1024);
   const passagesAbout = new Map<string, number[]>();
   for (const p of store.passages) for (const r of p.regions) passagesAbout.set(r, [...(passagesAbout.get(r) ?? []), p.id]);
   const corpusRegions = new Set(passagesAbout.keys());

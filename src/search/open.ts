@@ -4,6 +4,8 @@ import type { Embedder } from '../embedding/embedder.js';
 import { startEmbedderThread } from '../embedding/threaded-embedder.js';
 import { MODEL_DIMS, modelFingerprint } from '../embedding/model-files.js';
 import { loadIndex } from '../index/load.js';
+import { tokenize } from '../index/tokens.js';
+import { prepareQuery } from './query.js';
 import { createSearcher, type Searcher, type SearcherSettings } from './searcher.js';
 
 export interface OpenedSearch {
@@ -27,6 +29,9 @@ export async function openSearch(config: Config, overrides: Partial<SearcherSett
     await starting.then((e) => e.close(), () => {});
     throw error;
   }
+  // Load the segmenter, gazetteer and converters now, while the model thread starts, not on the first question.
+  prepareQuery('河北省石家庄市第二批主題教育');
+  tokenize('预热');
   const t1 = performance.now();
   const embedder = await starting;
   const t2 = Math.max(await modelReady, t1);

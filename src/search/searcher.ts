@@ -14,7 +14,7 @@ import { reciprocalRankFusion } from './fusion.js';
 import { bestSentence, type TermWeights } from './highlight.js';
 import { prepareQuery, type PreparedQuery } from './query.js';
 import type { Answer, Citation, Hit } from './types.js';
-import { QueryCache } from './query-cache.js';
+import { Lru, QueryCache } from './query-cache.js';
 
 export interface SearchOptions {
   /** Passages to return. */
@@ -46,6 +46,8 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
   const { store } = index;
   const reportsByFile = new Map(store.reports.map((r) => [r.file, r]));
   const cache = new QueryCache(embedder, settings.queryCacheSize ?? 1024);
+  // Answers are immutable for the life of an index (a rebuilt index gets a new searcher).
+  const answers = new Lru<string, Answer>(settings.queryCacheSize ?? 1024);
   const passagesAbout = new Map<string, number[]>();
   for (const p of store.passages) for (const r of p.regions) passagesAbout.set(r, [...(passagesAbout.get(r) ?? []), p.id]);
   const corpusRegions = new Set(passagesAbout.keys());
@@ -65,6 +67,18 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
 
   async function search(question: string, options: SearchOptions = {}): Promise<Answer> {
     const k = options.k ?? settings.topK;
+    const key = `${k}\u0000${question}`;
+    const known = answers.get(key);
+    if (known) return known;
+    const answer = await compute(question, k);
+    answers.set(key, answer);
+    return answer;
+  }
+
+  async function compute(question: string, k: number): Promise<Answer> {
+    // Each question's main-thread work runs in its own turns of the event
+    // loop, so a burst of questions cannot hold the loop for long at once.
+    await yieldToEventLoop();
     const t0 = performance.now();
     const query = prepareQuery(question);
     const tokens = keywordTokens(query);
@@ -73,6 +87,7 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
       return { question: query.text, truncated: query.truncated, answerable: false, reason: 'The question has no words to search for.', hits: [] };
     }
     const vector = await cache.embed(embeddingText(query));
+    await yieldToEventLoop();
     const t1 = performance.now();
     const vectorHits = searchVectors(index.vectors, vector, settings.candidates);
     const t2 = performance.now();
@@ -133,6 +148,8 @@ function preferNamedRegions(fused: Array<{ id: number; score: number }>, query: 
     })
     .sort((a, b) => b.score - a.score || a.id - b.id);
 }
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function keywordTokens(query: PreparedQuery): string[] {
   const tokens = tokenize(query.matching);

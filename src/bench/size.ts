@@ -1,0 +1,197 @@
+// One benchmark step, run in its own process so memory and cold-start numbers
+// are its own. Prints one JSON object on stdout.
+//   model              raw model throughput (texts in a tight loop, best batch size)
+//   build-real  DIR    index the real reports in a worker thread (pipeline throughput, event-loop lag)
+//   build-synthetic DIR N REAL_INDEX   synthetic corpus of N passages (perturbed real vectors)
+//   serve DIR          cold start, latency, recall, lag under concurrent questions, RSS, size
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import hnswlib from 'hnswlib-node';
+import { loadConfig, PROJECT_ROOT } from '../config.js';
+import { readCorpus } from '../corpus/corpus.js';
+import { loadEmbedder } from '../embedding/embedder.js';
+import { MODEL_DIMS, modelFingerprint } from '../embedding/model-files.js';
+import { startEmbedderThread } from '../embedding/threaded-embedder.js';
+import { buildIndex } from '../index/build.js';
+import { buildIndexInThread } from '../index/build-thread.js';
+import { loadIndex } from '../index/load.js';
+import { readManifest } from '../index/manifest.js';
+import { FILES } from '../index/store.js';
+import { unpackVectors } from '../index/vectors.js';
+import { jsonHits } from '../search/json.js';
+import { createSearcher } from '../search/searcher.js';
+import { perturbedEmbedder, writeSyntheticReports } from './synthetic.js';
+
+const config = loadConfig();
+const [mode, ...args] = process.argv.slice(2);
+const now = () => performance.now();
+const rssMb = () => process.resourceUsage().maxRSS / 1024;
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+};
+
+async function questions(): Promise<string[]> {
+  const raw = await readFile(path.join(PROJECT_ROOT, 'test', 'fixtures', 'questions.dev.jsonl'), 'utf8');
+  return raw.split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { question: string }).question);
+}
+
+function lagMonitor() {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  return () => {
+    h.disable();
+    return { p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
+  };
+}
+
+async function model() {
+  const corpus = await readCorpus(path.join(PROJECT_ROOT, 'data'));
+  const texts = corpus.passages.map((p) => p.text);
+  const embedder = await loadEmbedder({ modelId: config.modelId, modelDir: config.modelDir });
+  await embedder.embedPassages(texts.slice(0, 8));
+  const byBatch: Record<string, number> = {};
+  for (const batch of [1, 4, 8, 16, 32]) {
+    let done = 0;
+    const start = now();
+    while (now() - start < 4000) {
+      await embedder.embedPassages(texts, batch);
+      done += texts.length;
+    }
+    byBatch[batch] = done / ((now() - start) / 1000);
+  }
+  const [bestBatch, best] = Object.entries(byBatch).sort((a, b) => b[1] - a[1])[0]!;
+  return { passages: texts.length, passages_per_s_by_batch: byBatch, best_batch: Number(bestBatch), model_passages_per_s: best };
+}
+
+async function buildReal(indexDir: string) {
+  const stop = lagMonitor();
+  let embedStart = 0;
+  let embedEnd = 0;
+  let total = 0;
+  const start = now();
+  const result = await buildIndexInThread(
+    { dataDir: path.join(PROJECT_ROOT, 'data'), indexDir, modelId: config.modelId, modelDir: config.modelDir },
+    (e) => {
+      if (e.phase === 'embed') {
+        if (e.done === 0) embedStart = now();
+        embedEnd = now();
+        total = e.total;
+      }
+    },
+  );
+  const lag = stop();
+  return {
+    passages: result.manifest.counts.passages,
+    build_ms: now() - start,
+    embed_phase_ms: embedEnd - embedStart,
+    index_passages_per_s: total / ((embedEnd - embedStart) / 1000),
+    end_to_end_passages_per_s: result.manifest.counts.passages / ((now() - start) / 1000),
+    lag_indexing: lag,
+  };
+}
+
+async function buildSynthetic(indexDir: string, passages: number, realIndexDir: string) {
+  const realManifest = (await readManifest(realIndexDir))!;
+  const real = unpackVectors(await readFile(path.join(realIndexDir, realManifest.generation, FILES.vectors)), realManifest.dims);
+  const corpus = await readCorpus(path.join(PROJECT_ROOT, 'data'));
+  const dataDir = path.join(indexDir, '..', `data-${passages}`);
+  await writeSyntheticReports(dataDir, corpus.paragraphs.map((p) => p.text), passages);
+  const embedder = perturbedEmbedder(real, realManifest.dims);
+  const modelHash = await modelFingerprint(config.modelId, config.modelDir);
+  const options = { dataDir, indexDir, modelId: config.modelId, modelHash, embedder: async () => embedder };
+  const start = now();
+  const result = await buildIndex(options);
+  const buildMs = now() - start;
+  const again = now();
+  const second = await buildIndex(options);
+  return { passages: result.manifest.counts.passages, build_ms: buildMs, reindex_unchanged_ms: now() - again, reindex_up_to_date: second.upToDate, peak_rss_build_mb: rssMb() };
+}
+
+async function serve(indexDir: string) {
+  const qs = await questions();
+  const t0 = now();
+  const starting = startEmbedderThread({ modelId: config.modelId, modelDir: config.modelDir });
+  const index = await loadIndex({ indexDir, modelHash: await modelFingerprint(config.modelId, config.modelDir), dims: MODEL_DIMS, hnswEf: config.hnswEf });
+  const indexLoadMs = now() - t0;
+  const embedder = await starting;
+  const modelLoadMs = now() - t0;
+  const settings = { topK: config.topK, candidates: config.candidates };
+  const cached = createSearcher(index, embedder, settings);
+  const firstStart = now();
+  jsonHits(await cached.search(qs[0]!), 5);
+  const firstAnswerMs = now() - firstStart;
+  const coldStartMs = now() - t0;
+
+  // Latency: the cache off, so every question pays for its embedding.
+  const uncached = createSearcher(index, embedder, { ...settings, queryCacheSize: 0 });
+  const stages: Record<string, number[]> = { total: [], embed: [], vector: [], keyword: [], fuse_format: [] };
+  for (let i = 0; i < 252; i++) {
+    const start = now();
+    const answer = await uncached.search(qs[i % qs.length]!);
+    jsonHits(answer, 5);
+    const total = now() - start;
+    const t = uncached.lastTimings();
+    stages.total!.push(total);
+    stages.embed!.push(t.embed!);
+    stages.vector!.push(t.vector!);
+    stages.keyword!.push(t.keyword!);
+    stages.fuse_format!.push(total - t.embed! - t.vector! - t.keyword!);
+  }
+  const repeat: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const start = now();
+    jsonHits(await cached.search(qs[0]!), 5);
+    repeat.push(now() - start);
+  }
+
+  // Recall@10 of the HNSW graph against exact search, with the real query embeddings.
+  const manifest = index.manifest;
+  const vectors = unpackVectors(await readFile(path.join(indexDir, manifest.generation, FILES.vectors)), manifest.dims);
+  const exact = new hnswlib.BruteforceSearch('cosine', manifest.dims);
+  exact.initIndex(vectors.length);
+  vectors.forEach((v, i) => exact.addPoint(Array.from(v), i));
+  let found = 0;
+  let wanted = 0;
+  for (const q of qs) {
+    const v = Array.from(await embedder.embedQuery(q));
+    const k = Math.min(10, vectors.length);
+    const truth = new Set(exact.searchKnn(v, k).neighbors);
+    found += index.vectors.searchKnn(v, k).neighbors.filter((id) => truth.has(id)).length;
+    wanted += k;
+  }
+
+  // Event-loop lag while 50 distinct questions are answered at once.
+  const stop = lagMonitor();
+  await Promise.all(Array.from({ length: 50 }, (_, i) => uncached.search(`${qs[i % qs.length]} ${i}`)));
+  const lagAnswering = stop();
+
+  const dir = path.join(indexDir, manifest.generation);
+  let bytes = 0;
+  for (const f of await readdir(dir)) bytes += (await stat(path.join(dir, f))).size;
+  await embedder.close();
+  const ms = (xs: number[]) => ({ p50: quantile(xs, 0.5), p95: quantile(xs, 0.95), p99: quantile(xs, 0.99) });
+  return {
+    passages: manifest.counts.passages,
+    index_load_ms: indexLoadMs,
+    model_load_ms: modelLoadMs,
+    first_answer_ms: firstAnswerMs,
+    cold_start_ms: coldStartMs,
+    latency_ms: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, ms(v)])),
+    cached_answer_ms: quantile(repeat, 0.5),
+    recall_at_10: found / wanted,
+    lag_answering: lagAnswering,
+    peak_rss_mb: rssMb(),
+    index_bytes: bytes,
+  };
+}
+
+const result =
+  mode === 'model' ? await model()
+  : mode === 'build-real' ? await buildReal(args[0]!)
+  : mode === 'build-synthetic' ? await buildSynthetic(args[0]!, Number(args[1]), args[2]!)
+  : mode === 'serve' ? await serve(args[0]!)
+  : (() => { throw new Error(`unknown mode ${mode}`); })();
+process.stdout.write(JSON.stringify(result) + '\n');
+process.exit(0);

@@ -27,6 +27,17 @@ const schema = z.object({
   DISCORD_CLIENT_ID: z.string().regex(/^\d{5,25}$/, 'must be the numeric application id from the Discord developer portal').optional(),
   DISCORD_GUILD_ID: z.string().regex(/^\d{5,25}$/, 'must be a numeric server (guild) id').optional(),
   DISCORD_API_URL: z.string().url('must be a URL such as https://discord.com/api').optional(),
+  /** Questions (/ask, mentions, DMs) one user may ask per window; extra ones get a friendly "slow down". */
+  RATE_LIMIT_QUESTIONS: z.coerce.number().int().min(1).max(100000).default(5),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(30),
+  /** Questions being answered at once; beyond it users are told the bot is busy (bounded queue). */
+  MAX_PENDING_QUESTIONS: z.coerce.number().int().min(1).max(100000).default(200),
+  /** On SIGINT/SIGTERM, how long in-flight replies may take before the bot exits anyway. */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
+  /** Rebuild and swap in the index when files under DATA_DIR change (debounced). */
+  WATCH_DATA: z.enum(['on', 'off']).default('off'),
+  /** At bot start, build the index when it is missing, damaged or for another model, instead of refusing to start. */
+  AUTO_REINDEX: z.enum(['on', 'off']).default('off'),
 });
 
 export interface Config {
@@ -46,6 +57,15 @@ export interface Config {
     guildId: string | null;
     /** REST base URL (a Discord API proxy, or a local fake in tests); null for Discord itself. */
     apiUrl: string | null;
+  };
+  /** Bot behaviour under load, on shutdown and when the reports change. */
+  bot: {
+    rateLimitQuestions: number;
+    rateLimitWindowSeconds: number;
+    maxPendingQuestions: number;
+    shutdownGraceSeconds: number;
+    watchData: boolean;
+    autoReindex: boolean;
   };
 }
 
@@ -77,6 +97,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadDotenv()): Config {
       clientId: e.DISCORD_CLIENT_ID ?? null,
       guildId: e.DISCORD_GUILD_ID ?? null,
       apiUrl: e.DISCORD_API_URL ?? null,
+    },
+    bot: {
+      rateLimitQuestions: e.RATE_LIMIT_QUESTIONS,
+      rateLimitWindowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      maxPendingQuestions: e.MAX_PENDING_QUESTIONS,
+      shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+      watchData: e.WATCH_DATA === 'on',
+      autoReindex: e.AUTO_REINDEX === 'on',
     },
   };
 }

@@ -41,8 +41,8 @@ export async function handleButton(interaction: ButtonInteraction, context: BotC
   }
   // Searching may take a moment: acknowledge by "updating" first, then edit the message in place.
   await interaction.deferUpdate();
-  const answer = await answerQuestion(context, remembered.question, 'page', interaction.user.id);
-  const page = { answer, page: id.page, pageSize: PAGE_SIZE, maxPages: MAX_PAGES, key: id.key, reportIndex: context.reportIndex };
+  const { answer, view } = await answerQuestion(context, remembered.question, 'page', interaction.user.id);
+  const page = { answer, page: id.page, pageSize: PAGE_SIZE, maxPages: MAX_PAGES, key: id.key, reportIndex: view.reportIndex };
   const message = remembered.style === 'embed' ? answerEmbed(page) : answerText(page);
   await interaction.editReply(editOptions(message, context.logger));
 }

@@ -1,13 +1,18 @@
-// What every handler gets: the loaded searcher and store, the logger, and
-// small in-memory state. Built once at start-up; handlers never load models or
-// read files, so a slow disk or a missing model cannot stall a reply.
+// What every handler gets: the live index (swappable by /reindex), the logger,
+// admission control and small in-memory state. Built once at start-up;
+// handlers never load models or read files, so a slow disk or a missing model
+// cannot stall a reply.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import type { Paragraph, Report } from '../corpus/types.js';
+import { LiveIndex } from '../index/live-index.js';
 import type { Store } from '../index/store.js';
 import { regionParagraphCount, regionsCovered } from '../regions/summary.js';
 import type { Region } from '../regions/lookup.js';
 import type { Searcher } from '../search/searcher.js';
+import { Bounded, RateLimiter } from './admission.js';
+import { Lifecycle } from './lifecycle.js';
 import { Lru } from './lru.js';
 
 /** Results per page and pages per question ("More results" goes up to PAGE_SIZE * MAX_PAGES). */
@@ -16,10 +21,13 @@ export const MAX_PAGES = 4;
 /** Questions remembered for "More results" buttons; older buttons answer "expired". */
 export const REMEMBERED_QUESTIONS = 500;
 
+export type BotSettings = Config['bot'];
+
 export interface BotDeps {
+  /** The index to answer from when there is no live (rebuildable) one. */
   searcher: Searcher;
-  /** Defaults to the searcher's own store. */
-  store?: Store;
+  /** Rebuildable index (/reindex, data watcher); defaults to a fixed one over `searcher`. */
+  live?: LiveIndex;
   logger: Logger;
 }
 
@@ -35,39 +43,97 @@ export interface RegionCount {
   reports: number;
 }
 
-export interface BotContext {
+/** One index generation and what is derived from it. A handler that awaits between look-ups takes one view and keeps it. */
+export interface IndexView {
   readonly searcher: Searcher;
   readonly store: Store;
-  readonly logger: Logger;
-  readonly questions: Lru<string, RememberedQuestion>;
-  /** Stores a question for its buttons; returns the short key. */
-  remember(entry: RememberedQuestion): string;
   /** Index of a report in store.reports, or -1. */
   reportIndex(file: string): number;
   report(index: number): Report | undefined;
   paragraph(file: string, number: number): Paragraph | undefined;
-  /** Regions the reports cover, most paragraphs first (computed once). */
+  /** Regions the reports cover, most paragraphs first (computed once per index). */
   covered(): readonly RegionCount[];
   /** Paragraphs about a region, its places included (0 when absent). */
   paragraphCount(region: Region): number;
 }
 
-export function createContext(deps: BotDeps): BotContext {
-  const store = deps.store ?? deps.searcher.index.store;
-  const questions = new Lru<string, RememberedQuestion>(REMEMBERED_QUESTIONS);
+/** The current index's view, plus the bot's state. */
+export interface BotContext extends IndexView {
+  readonly live: LiveIndex;
+  /** The current index; swapped as a whole when a rebuilt index is loaded. */
+  view(): IndexView;
+  readonly logger: Logger;
+  readonly settings: BotSettings;
+  readonly questions: Lru<string, RememberedQuestion>;
+  readonly rateLimiter: RateLimiter;
+  /** Questions being answered now (the bounded queue). */
+  readonly pending: Bounded;
+  readonly lifecycle: Lifecycle;
+  /** Stores a question for its buttons; returns the short key. */
+  remember(entry: RememberedQuestion): string;
+}
+
+export const DEFAULT_SETTINGS: BotSettings = {
+  rateLimitQuestions: 5,
+  rateLimitWindowSeconds: 30,
+  maxPendingQuestions: 200,
+  shutdownGraceSeconds: 10,
+  watchData: false,
+  autoReindex: false,
+};
+
+export function createView(searcher: Searcher): IndexView {
+  const store = searcher.index.store;
   const reportIndexes = new Map(store.reports.map((r, i) => [r.file, i]));
   const paragraphs = new Map(store.paragraphs.map((p) => [`${p.file}#${p.number}`, p]));
   let coveredList: RegionCount[] | null = null;
   const counts = new Map<string, number>();
-  const covered = (): RegionCount[] => {
-    coveredList ??= regionsCovered(store, { includeCities: true });
-    return coveredList;
-  };
   return {
-    searcher: deps.searcher,
+    searcher,
     store,
+    reportIndex: (file) => reportIndexes.get(file) ?? -1,
+    report: (index) => store.reports[index],
+    paragraph: (file, number) => paragraphs.get(`${file}#${number}`),
+    covered() {
+      coveredList ??= regionsCovered(store, { includeCities: true });
+      return coveredList;
+    },
+    paragraphCount(region) {
+      let n = counts.get(region.name);
+      if (n === undefined) counts.set(region.name, (n = regionParagraphCount(store, region)));
+      return n;
+    },
+  };
+}
+
+export function createContext(deps: BotDeps, settings: BotSettings = DEFAULT_SETTINGS): BotContext {
+  const live = deps.live ?? new LiveIndex(deps.searcher);
+  let current = createView(live.current);
+  const view = (): IndexView => {
+    if (current.searcher !== live.current) current = createView(live.current);
+    return current;
+  };
+  const questions = new Lru<string, RememberedQuestion>(REMEMBERED_QUESTIONS);
+  return {
+    live,
+    view,
+    get searcher() {
+      return view().searcher;
+    },
+    get store() {
+      return view().store;
+    },
+    reportIndex: (file) => view().reportIndex(file),
+    report: (index) => view().report(index),
+    paragraph: (file, number) => view().paragraph(file, number),
+    covered: () => view().covered(),
+    paragraphCount: (region) => view().paragraphCount(region),
     logger: deps.logger,
+    settings,
     questions,
+    rateLimiter: new RateLimiter(settings.rateLimitQuestions, settings.rateLimitWindowSeconds * 1000),
+    pending: new Bounded(settings.maxPendingQuestions),
+    lifecycle: new Lifecycle(),
     remember(entry) {
       // Random rather than a counter: after a restart, an old button must not reach a new question.
       let key: string;
@@ -75,15 +141,6 @@ export function createContext(deps: BotDeps): BotContext {
       while (questions.has(key));
       questions.set(key, entry);
       return key;
-    },
-    reportIndex: (file) => reportIndexes.get(file) ?? -1,
-    report: (index) => store.reports[index],
-    paragraph: (file, number) => paragraphs.get(`${file}#${number}`),
-    covered,
-    paragraphCount(region) {
-      let n = counts.get(region.name);
-      if (n === undefined) counts.set(region.name, (n = regionParagraphCount(store, region)));
-      return n;
     },
   };
 }

@@ -9,7 +9,7 @@ import { readCorpus, type Corpus } from '../corpus/corpus.js';
 import type { SkippedFile } from '../corpus/types.js';
 import type { Embedder } from '../embedding/embedder.js';
 import { placesNamed } from '../corpus/places.js';
-import { buildKeywordIndex, type KeywordSource } from './keyword.js';
+import { KeywordIndex, type KeywordSource } from './keyword.js';
 import { INDEX_FORMAT_VERSION, IndexError, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { FILES, type Store } from './store.js';
 import { buildVectorIndex, packVectors, unpackVectors } from './vectors.js';
@@ -100,7 +100,7 @@ async function build(options: BuildOptions): Promise<BuildResult> {
   await writeFile(path.join(dir, FILES.store), JSON.stringify(store));
   await writeFile(path.join(dir, FILES.vectors), packVectors(allVectors, dims));
   buildVectorIndex(allVectors, dims).writeIndexSync(path.join(dir, FILES.hnsw));
-  await writeFile(path.join(dir, FILES.keyword), JSON.stringify(buildKeywordIndex(keywordSources(corpus))));
+  await writeFile(path.join(dir, FILES.keyword), KeywordIndex.build(keywordSources(corpus)).serialize());
   const files = await syncAndDescribe(dir);
 
   const manifest: Manifest = {

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadKeywordIndex, type KeywordIndex } from './keyword.js';
+import { KeywordIndex } from './keyword.js';
 import { INDEX_FORMAT_VERSION, IndexError, readManifest, type Manifest } from './manifest.js';
 import { FILES, type Store } from './store.js';
 import { loadVectorIndex, type VectorIndex } from './vectors.js';
@@ -44,7 +44,7 @@ export async function loadIndex(options: LoadOptions): Promise<LoadedIndex> {
     const contents = await readVerified(dir, manifest);
     const store = JSON.parse(contents[FILES.store]!.toString('utf8')) as Store;
     const vectors = loadVectorIndex(file(FILES.hnsw), manifest.dims, options.hnswEf);
-    const keywords = loadKeywordIndex(contents[FILES.keyword]!.toString('utf8'));
+    const keywords = KeywordIndex.deserialize(contents[FILES.keyword]!);
     const n = manifest.counts.passages;
     if (store.passages.length !== n || vectors.getCurrentCount() !== n || keywords.documentCount !== n) {
       throw new Error(`parts disagree on the passage count (manifest ${n}, store ${store.passages.length}, vectors ${vectors.getCurrentCount()}, keywords ${keywords.documentCount})`);

@@ -13,5 +13,5 @@ export const FILES = {
   store: 'store.json',
   vectors: 'vectors.f32',
   hnsw: 'hnsw.bin',
-  keyword: 'keyword.json',
+  keyword: 'keyword.bin',
 } as const;

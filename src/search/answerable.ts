@@ -31,16 +31,11 @@ const FOCUS_TERMS = [
   '部署会', '座谈会', '常委会', '推进会', '动员会', '现场会', '研讨会', '读书班', '培训班', '发布会', '全会', '代表大会',
 ];
 
-/**
- * Word statistics for one question, from its keyword search: every passage
- * holding a query term is among the results, so these counts are exact for
- * the question's own words (or, for words segmented differently in the
- * reports, bounded by their character bigrams).
- */
-export function wordInCorpus(df: Map<string, number>): (word: string) => boolean {
+/** A word occurs in the reports as a keyword token, or (segmented differently there) as all of its character bigrams. */
+export function wordInCorpus(df: (term: string) => number): (word: string) => boolean {
   return (word) => {
-    if ((df.get(word) ?? 0) > 0) return true;
-    for (let i = 0; i + 1 < word.length; i++) if (!df.get(`#${word.slice(i, i + 2)}`)) return false;
+    if (df(word) > 0) return true;
+    for (let i = 0; i + 1 < word.length; i++) if (!df(`#${word.slice(i, i + 2)}`)) return false;
     return word.length > 1;
   };
 }

@@ -121,7 +121,7 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
           .map((c) => ({ ...citationOf(c), text: c.text })),
       };
     });
-    const verdict = judgeAnswerable(query, hits, { corpusRegions, inCorpus: wordInCorpus(keyword.documentFrequency), saysAbout });
+    const verdict = judgeAnswerable(query, hits, { corpusRegions, inCorpus: wordInCorpus((t) => index.keywords.documentFrequency(t)), saysAbout });
     timings = { embed: t1 - t0, vector: t2 - t1, keyword: t3 - t2, fuse: performance.now() - t3, total: performance.now() - t0 };
     return { question: query.text, truncated: query.truncated, answerable: verdict.answerable, reason: verdict.reason, hits };
   }

@@ -1,9 +1,10 @@
 // /ask question:<text> — the answer as an embed, with buttons for full paragraphs and more results.
 import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import { answerQuestion } from '../answer.js';
+import { admitQuestion, answerQuestion, EMPTY_QUESTION } from '../answer.js';
 import { MAX_PAGES, PAGE_SIZE, type BotContext } from '../context.js';
 import { answerEmbed } from '../format.js';
-import { editOptions } from '../respond.js';
+import { cleanQuestion } from '../question-text.js';
+import { editOptions, replyOptions } from '../respond.js';
 
 export const data = new SlashCommandBuilder()
   .setName('ask')
@@ -18,11 +19,25 @@ export const data = new SlashCommandBuilder()
   );
 
 export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
-  // Acknowledge first: Discord allows 3 s, and a cold query embedding or a busy event loop could take longer.
-  await interaction.deferReply();
-  const question = interaction.options.getString('question', true);
-  const answer = await answerQuestion(context, question, 'ask', interaction.user.id);
-  const key = answer.answerable && answer.hits.length > PAGE_SIZE ? context.remember({ question, style: 'embed' }) : null;
-  const message = answerEmbed({ answer, page: 0, pageSize: PAGE_SIZE, maxPages: MAX_PAGES, key, reportIndex: context.reportIndex });
-  await interaction.editReply(editOptions(message, context.logger));
+  const question = cleanQuestion(interaction.options.getString('question', true));
+  if (!question) {
+    await interaction.reply(replyOptions(EMPTY_QUESTION, context.logger, true));
+    return;
+  }
+  // Checked before acknowledging: a refusal is an ephemeral reply, not a deferred public one.
+  const admission = admitQuestion(context, interaction.user.id, 'ask');
+  if (!admission.ok) {
+    await interaction.reply(replyOptions(admission.message, context.logger, true));
+    return;
+  }
+  try {
+    // Acknowledge first: Discord allows 3 s, and a cold query embedding or a busy event loop could take longer.
+    await interaction.deferReply();
+    const { answer, view } = await answerQuestion(context, question, 'ask', interaction.user.id);
+    const key = answer.answerable && answer.hits.length > PAGE_SIZE ? context.remember({ question, style: 'embed' }) : null;
+    const message = answerEmbed({ answer, page: 0, pageSize: PAGE_SIZE, maxPages: MAX_PAGES, key, reportIndex: view.reportIndex });
+    await interaction.editReply(editOptions(message, context.logger));
+  } finally {
+    admission.release();
+  }
 }

@@ -1,15 +1,15 @@
 // messageCreate: a message mentioning the bot, or any DM, is a question; the
 // answer is a reply to that message. Everything else is ignored.
 import { Events, type Message } from 'discord.js';
-import { answerQuestion } from '../answer.js';
+import { admitQuestion, answerQuestion, EMPTY_QUESTION } from '../answer.js';
 import { MAX_PAGES, PAGE_SIZE, type BotContext } from '../context.js';
-import { answerText, errorMessage, type BotMessage } from '../format.js';
+import { answerText, errorMessage } from '../format.js';
+import { cleanQuestion } from '../question-text.js';
 import { messageReplyOptions } from '../respond.js';
 import type { BotEvent } from './types.js';
 
-const EMPTY_QUESTION: BotMessage = {
-  content: '请在提及我时附上问题，例如：@我 北京第二批主题教育涉及多少党员？也可以用 `/ask`、`/region`、`/help`。\nAsk me a question after the mention, or use `/ask`, `/region`, `/help`.',
-};
+/** Beyond this many questions in flight, skip the typing indicator: it costs a request from the global budget. */
+const TYPING_MAX_PENDING = 10;
 
 export const event: BotEvent<Events.MessageCreate> = {
   name: Events.MessageCreate,
@@ -23,21 +23,33 @@ export const event: BotEvent<Events.MessageCreate> = {
     const isDm = !message.inGuild();
     // Only an explicit mention in the text counts: a reply to the bot also "mentions" it.
     if (!isDm && !new RegExp(mention).test(message.content)) return;
-    const question = message.content.replace(new RegExp(mention, 'g'), ' ').replace(/\s+/g, ' ').trim();
+    const question = cleanQuestion(message.content.replace(new RegExp(mention, 'g'), ' '));
     const { logger } = context;
+    const via = isDm ? 'dm' : 'mention';
+    let release: (() => void) | null = null;
     try {
       if (!question) {
         await message.reply(messageReplyOptions(EMPTY_QUESTION, logger));
         return;
       }
-      if (message.channel.isSendable()) message.channel.sendTyping().catch((error: unknown) => logger.debug({ err: error }, 'typing failed'));
-      const answer = await answerQuestion(context, question, isDm ? 'dm' : 'mention', message.author.id);
+      const admission = admitQuestion(context, message.author.id, via);
+      if (!admission.ok) {
+        await message.reply(messageReplyOptions(admission.message, logger));
+        return;
+      }
+      release = admission.release;
+      if (message.channel.isSendable() && context.pending.size <= TYPING_MAX_PENDING) {
+        message.channel.sendTyping().catch((error: unknown) => logger.debug({ err: error }, 'typing failed'));
+      }
+      const { answer, view } = await answerQuestion(context, question, via, message.author.id);
       const key = answer.answerable && answer.hits.length > PAGE_SIZE ? context.remember({ question, style: 'text' }) : null;
-      const reply = answerText({ answer, page: 0, pageSize: PAGE_SIZE, maxPages: MAX_PAGES, key, reportIndex: context.reportIndex });
+      const reply = answerText({ answer, page: 0, pageSize: PAGE_SIZE, maxPages: MAX_PAGES, key, reportIndex: view.reportIndex });
       await message.reply(messageReplyOptions(reply, logger));
     } catch (error) {
       logger.error({ err: error, message: message.id, channel: message.channelId }, 'answering a message failed');
       await message.reply(messageReplyOptions(errorMessage(), logger)).catch((e: unknown) => logger.warn({ err: e }, 'could not send the error reply'));
+    } finally {
+      release?.();
     }
   },
 };

@@ -1,0 +1,46 @@
+// A full rebuild for a running process: the build runs in a worker thread (the
+// event loop keeps answering), then the new generation is loaded and verified.
+// Nothing here touches a live index: swapping it in is the caller's job.
+import { rename } from 'node:fs/promises';
+import path from 'node:path';
+import { MODEL_DIMS, modelFingerprint } from '../embedding/model-files.js';
+import type { BuildResult } from './build.js';
+import { buildIndexInThread, type ThreadProgress } from './build-thread.js';
+import { loadIndex, type LoadedIndex } from './load.js';
+import { IndexError, MANIFEST_FILE } from './manifest.js';
+
+export interface RebuildSettings {
+  dataDir: string;
+  indexDir: string;
+  modelId: string;
+  modelDir: string;
+  hnswEf: number;
+}
+
+export interface Rebuilt {
+  result: BuildResult;
+  index: LoadedIndex;
+  /** True when the index on disk was damaged and had to be rebuilt from scratch. */
+  fromScratch: boolean;
+}
+
+/** Builds the index from the reports and loads it; throws (IndexError, CorpusError…) when it cannot. */
+export async function rebuildIndex(settings: RebuildSettings, onProgress?: (event: ThreadProgress) => void): Promise<Rebuilt> {
+  const build = () =>
+    buildIndexInThread({ dataDir: settings.dataDir, indexDir: settings.indexDir, modelId: settings.modelId, modelDir: settings.modelDir }, onProgress);
+  const load = async () =>
+    loadIndex({ indexDir: settings.indexDir, modelHash: await modelFingerprint(settings.modelId, settings.modelDir), dims: MODEL_DIMS, hnswEf: settings.hnswEf });
+  const result = await build();
+  try {
+    return { result, index: await load(), fromScratch: false };
+  } catch (error) {
+    // The build trusts a generation whose files all exist, so a truncated or corrupted file with
+    // unchanged reports is "up to date" and loads no better. Set the manifest aside (kept for a
+    // post-mortem) so the next build starts from nothing.
+    if (!(error instanceof IndexError) || !result.upToDate) throw error;
+    const manifest = path.join(settings.indexDir, MANIFEST_FILE);
+    await rename(manifest, `${manifest}.damaged-${Date.now()}`);
+    const fresh = await build();
+    return { result: fresh, index: await load(), fromScratch: true };
+  }
+}

@@ -3,9 +3,9 @@
 // mid-build leaves it usable. Unchanged passages reuse their embeddings.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile, open } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile, open } from 'node:fs/promises';
 import path from 'node:path';
-import { readCorpus, type Corpus } from '../corpus/corpus.js';
+import { listReportFiles, readCorpus, type Corpus } from '../corpus/corpus.js';
 import type { SkippedFile } from '../corpus/types.js';
 import type { Embedder } from '../embedding/embedder.js';
 import { placesNamed } from '../corpus/places.js';
@@ -54,13 +54,6 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
 
 async function build(options: BuildOptions): Promise<BuildResult> {
   const { indexDir, modelHash } = options;
-  const corpus = await readCorpus(options.dataDir);
-  options.onProgress?.({ phase: 'read', corpus });
-  if (corpus.passages.length === 0) {
-    const why = corpus.skipped.length ? `all ${corpus.skipped.length} file(s) were skipped` : 'the folder has no report files';
-    throw new IndexError(`No paragraphs to index in ${options.dataDir}: ${why}. Add report files (.txt or .html) and run "npm run index" again.`);
-  }
-
   let previous: Manifest | null = null;
   try {
     previous = await readManifest(indexDir);
@@ -68,10 +61,26 @@ async function build(options: BuildOptions): Promise<BuildResult> {
     previous = null; // A corrupted manifest is simply replaced.
   }
   await removeStaleGenerations(indexDir, previous?.generation);
-
   const sameModel = previous?.formatVersion === INDEX_FORMAT_VERSION && previous.modelHash === modelHash;
+
+  // Same files (names, sizes, modification times) as the live index: nothing to read or redo.
+  const sources = await sourceFingerprint(options.dataDir);
+  if (sameModel && previous!.sources === sources && (await generationComplete(indexDir, previous!.generation))) {
+    return { manifest: previous!, skipped: previous!.skipped ?? [], upToDate: true, embedded: 0, reused: previous!.counts.passages };
+  }
+
+  const corpus = await readCorpus(options.dataDir);
+  options.onProgress?.({ phase: 'read', corpus });
+  if (corpus.passages.length === 0) {
+    const why = corpus.skipped.length ? `all ${corpus.skipped.length} file(s) were skipped` : 'the folder has no report files';
+    throw new IndexError(`No paragraphs to index in ${options.dataDir}: ${why}. Add report files (.txt or .html) and run "npm run index" again.`);
+  }
+
   if (sameModel && previous!.corpusHash === corpus.hash && (await generationComplete(indexDir, previous!.generation))) {
-    return { manifest: previous!, skipped: corpus.skipped, upToDate: true, embedded: 0, reused: corpus.passages.length };
+    // Files were touched but say the same: record their new times so the next run can skip reading.
+    const manifest = { ...previous!, sources, skipped: corpus.skipped };
+    await writeManifest(indexDir, manifest);
+    return { manifest, skipped: corpus.skipped, upToDate: true, embedded: 0, reused: corpus.passages.length };
   }
 
   const known = sameModel ? await previousEmbeddings(indexDir, previous!) : new Map<string, Float32Array>();
@@ -118,6 +127,8 @@ async function build(options: BuildOptions): Promise<BuildResult> {
       skippedFiles: corpus.skipped.length,
     },
     files,
+    sources,
+    skipped: corpus.skipped,
   };
   await writeManifest(indexDir, manifest);
   await removeStaleGenerations(indexDir, generation);
@@ -207,4 +218,15 @@ function keywordSources(corpus: Corpus): KeywordSource[] {
     const followOn = previous !== undefined && p.regions.length > 0 && placesNamed(p.text).length === 0;
     return { text: p.text, regions: p.regions, context: followOn ? previous.text : null };
   });
+}
+
+/** Names, sizes and modification times of the report files, plus the gazetteer (it decides region tags). */
+async function sourceFingerprint(dataDir: string): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(await readFile(new URL('../regions/gazetteer.json', import.meta.url)));
+  for (const file of await listReportFiles(dataDir).catch(() => [])) {
+    const info = await stat(path.join(dataDir, file));
+    hash.update(`${file}\u0000${info.size}\u0000${info.mtimeMs}\n`);
+  }
+  return hash.digest('hex').slice(0, 32);
 }

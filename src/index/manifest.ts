@@ -20,6 +20,10 @@ export interface Manifest {
   counts: { reports: number; paragraphs: number; passages: number; skippedFiles: number };
   /** Size and sha256 of each file of the generation: a truncated or corrupted file is caught before it is parsed. */
   files: Record<string, { bytes: number; sha256: string }>;
+  /** Fingerprint of the report files' names, sizes and times: unchanged means nothing to re-read. */
+  sources?: string;
+  /** Files the build skipped, with reasons (reported again when nothing changed). */
+  skipped?: Array<{ file: string; reason: string }>;
 }
 
 export const MANIFEST_FILE = 'manifest.json';

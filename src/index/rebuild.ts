@@ -3,10 +3,14 @@
 // Nothing here touches a live index: swapping it in is the caller's job.
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
+import type { Config } from '../config.js';
+import type { Embedder } from '../embedding/embedder.js';
 import { MODEL_DIMS, modelFingerprint } from '../embedding/model-files.js';
+import { createSearcher } from '../search/searcher.js';
 import type { BuildResult } from './build.js';
 import { buildIndexInThread, type ThreadProgress } from './build-thread.js';
 import { loadIndex, type LoadedIndex } from './load.js';
+import type { Rebuilder } from './live-index.js';
 import { IndexError, MANIFEST_FILE } from './manifest.js';
 
 export interface RebuildSettings {
@@ -43,4 +47,15 @@ export async function rebuildIndex(settings: RebuildSettings, onProgress?: (even
     const fresh = await build();
     return { result: fresh, index: await load(), fromScratch: true };
   }
+}
+
+/** What a LiveIndex runs: rebuild, load, and a searcher over the new index sharing the running model. */
+export function searcherRebuilder(config: Config, embedder: Pick<Embedder, 'embedQuery'>): Rebuilder {
+  return async () => {
+    const { result, index, fromScratch } = await rebuildIndex(config);
+    const searcher = createSearcher(index, embedder, { topK: config.topK, candidates: config.candidates });
+    // The first question on the new index should not pay for its lazy set-up.
+    await searcher.search('主题教育');
+    return { searcher, result, fromScratch };
+  };
 }

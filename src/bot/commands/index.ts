@@ -4,9 +4,10 @@ import * as ask from './ask.js';
 import * as help from './help.js';
 import * as region from './region.js';
 import * as regions from './regions.js';
+import * as reindex from './reindex.js';
 import * as source from './source.js';
 
-export const commands: readonly Command[] = [ask, region, regions, source, help];
+export const commands: readonly Command[] = [ask, region, regions, source, help, reindex];
 
 export const commandsByName: ReadonlyMap<string, Command> = new Map(commands.map((c) => [c.data.name, c]));
 

@@ -1,0 +1,58 @@
+// Background rebuilds for /reindex and the data watcher: one at a time, logged,
+// the new index warmed before users reach it, the result as a message.
+import type { RebuildOutcome } from '../index/live-index.js';
+import type { BotContext } from './context.js';
+import { fitEscaped, LIMITS, type BotMessage } from './format.js';
+
+export type ReindexTrigger = 'command' | 'watch';
+
+/** Starts a rebuild; null when one is already running. */
+export function startReindex(context: BotContext, trigger: ReindexTrigger, user?: string): Promise<RebuildOutcome> | null {
+  const { live, logger } = context;
+  const run = live.tryRebuild();
+  if (!run) return null;
+  logger.info({ event: 'reindex', trigger, user }, 'rebuilding the index in the background');
+  return run.then((outcome) => {
+    if (outcome.ok) {
+      // Region counts are computed once per index: do it now, not in a user's 3-second window.
+      context.covered();
+      const { manifest, skipped, embedded, reused, upToDate } = outcome.result!;
+      logger.info(
+        { event: 'reindex', trigger, ms: Math.round(outcome.ms), counts: manifest.counts, embedded, reused, upToDate, fromScratch: outcome.fromScratch, skipped },
+        'index rebuilt and swapped in',
+      );
+    } else {
+      logger.error({ event: 'reindex', trigger, ms: Math.round(outcome.ms), err: outcome.error }, 'index rebuild failed; still answering from the previous index');
+    }
+    return outcome;
+  });
+}
+
+const MAX_SKIPPED_LISTED = 15;
+
+/** The operator's report: counts and skipped files, or why it failed. */
+export function reindexResultMessage(outcome: RebuildOutcome): BotMessage {
+  const seconds = (outcome.ms / 1000).toFixed(1);
+  if (!outcome.ok) {
+    const why = fitEscaped(outcome.error?.message ?? 'unknown error', 1200);
+    return {
+      content: `**索引重建失败 · Reindex failed** (${seconds} s) — 仍使用原索引回答。Still answering from the previous index.\n${why}`,
+    };
+  }
+  const { manifest, skipped, embedded, reused, upToDate } = outcome.result!;
+  const c = manifest.counts;
+  const lines = [
+    `**索引已重建 · Index rebuilt** (${seconds} s${upToDate ? ', reports unchanged · 报告无变化' : ''})`,
+    `${c.reports} 份报告 reports · ${c.paragraphs} 段 paragraphs · ${c.passages} passages (${embedded} embedded, ${reused} reused)`,
+  ];
+  if (outcome.fromScratch) lines.push('原索引已损坏，已从头重建。The previous index was damaged and was rebuilt from scratch.');
+  if (skipped.length === 0) lines.push('没有跳过的文件。No files skipped.');
+  else {
+    lines.push(`跳过 ${skipped.length} 个文件 · Skipped ${skipped.length} file(s):`);
+    for (const s of skipped.slice(0, MAX_SKIPPED_LISTED)) lines.push(`• ${fitEscaped(s.file, 150)}: ${fitEscaped(s.reason, 200)}`);
+    if (skipped.length > MAX_SKIPPED_LISTED) lines.push(`… ${skipped.length - MAX_SKIPPED_LISTED} more (see the log)`);
+  }
+  let content = lines.join('\n');
+  if (content.length > LIMITS.content) content = `${content.slice(0, LIMITS.content - 20).replace(/\\$/, '')}\n… (see the log)`;
+  return { content };
+}

@@ -4,12 +4,14 @@ import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Partials, type ClientEvents, type ClientOptions } from 'discord.js';
 import { ConfigError, type Config } from '../config.js';
 import { suggestRegions } from '../regions/lookup.js';
-import { createContext, type BotContext, type BotDeps } from './context.js';
+import { watchDataFolder, type DataWatcher } from '../index/watch.js';
+import { createContext, DEFAULT_SETTINGS, type BotContext, type BotDeps } from './context.js';
 import { event as interactionCreate } from './events/interactionCreate.js';
 import { event as messageCreate } from './events/messageCreate.js';
 import { event as ready } from './events/ready.js';
 import type { BotEvent } from './events/types.js';
 import { NO_MENTIONS } from './format.js';
+import { startReindex } from './reindex.js';
 
 export const events: ReadonlyArray<BotEvent<keyof ClientEvents>> = [ready, interactionCreate, messageCreate] as ReadonlyArray<BotEvent<keyof ClientEvents>>;
 
@@ -36,7 +38,11 @@ export function registerEvents(client: Client, context: BotContext): void {
     const handler = (...args: unknown[]) => {
       try {
         const result = (e.execute as (...a: unknown[]) => unknown)(...args, context);
-        if (result instanceof Promise) result.catch((error: unknown) => context.logger.error({ err: error, event: e.name }, 'event handler failed'));
+        if (result instanceof Promise) {
+          // Tracked, so a shutdown can let replies being written finish.
+          context.lifecycle.track(result);
+          result.catch((error: unknown) => context.logger.error({ err: error, event: e.name }, 'event handler failed'));
+        }
       } catch (error) {
         context.logger.error({ err: error, event: e.name }, 'event handler failed');
       }
@@ -51,13 +57,20 @@ export function registerEvents(client: Client, context: BotContext): void {
   // discord.js retries every few hundred ms while Discord is unreachable: not worth an info line each time.
   client.on(Events.ShardReconnecting, (shard) => logger.debug({ shard }, 'gateway reconnecting'));
   client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'gateway resumed'));
+  client.on(Events.ShardReady, (shard) => logger.info({ shard }, 'gateway session ready'));
+  client.rest.on('rateLimited', (info) =>
+    logger.warn({ route: info.route, method: info.method, retryAfterMs: info.retryAfter, global: info.global, scope: info.scope }, 'Discord rate limit: request delayed'),
+  );
 }
 
 export interface RunningBot {
   client: Client<true>;
   context: BotContext;
-  /** Logs out and closes the gateway connection. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking new questions, waits up to `graceMs` (default SHUTDOWN_GRACE_SECONDS) for replies
+   * being written, then closes the gateway (code 1000). `drained` is false when the wait ran out.
+   */
+  stop(options?: { graceMs?: number }): Promise<{ drained: boolean }>;
 }
 
 export interface StartOptions {
@@ -69,7 +82,7 @@ export interface StartOptions {
 export async function startBot(config: Config, deps: BotDeps, options: StartOptions = {}): Promise<RunningBot> {
   const token = config.discord.token;
   if (!token) throw new ConfigError('DISCORD_TOKEN is not set.');
-  const context = createContext(deps);
+  const context = createContext(deps, config.bot ?? DEFAULT_SETTINGS);
   const { logger } = context;
   // Lazy one-time work (region analysis, gazetteer indexes, the traditional→simplified converter,
   // the model's first run) happens here, not inside the first user's 3-second interaction window.
@@ -101,12 +114,52 @@ export async function startBot(config: Config, deps: BotDeps, options: StartOpti
   if (config.discord.clientId && appId && appId !== config.discord.clientId) {
     logger.warn({ configured: config.discord.clientId, actual: appId }, 'DISCORD_CLIENT_ID does not match the bot\'s application id: deploy-commands would register commands for another app');
   }
+  const watcher = startDataWatcher(config, context);
   const readyClient = client as Client<true>;
+  let stopping: Promise<{ drained: boolean }> | null = null;
   return {
     client: readyClient,
     context,
-    stop: async () => {
-      await client.destroy();
+    stop(stopOptions = {}) {
+      stopping ??= (async () => {
+        watcher?.close();
+        const graceMs = stopOptions.graceMs ?? context.settings.shutdownGraceSeconds * 1000;
+        const inFlight = context.lifecycle.inFlight;
+        const drained = await context.lifecycle.drain(graceMs);
+        if (drained) logger.info({ replies: inFlight }, 'in-flight replies finished');
+        else logger.warn({ graceMs, unfinished: context.lifecycle.inFlight }, 'gave up waiting for in-flight replies');
+        await client.destroy();
+        return { drained };
+      })();
+      return stopping;
     },
   };
+}
+
+/** WATCH_DATA=on: rebuild when the reports change; a change during a rebuild triggers one more after it. */
+function startDataWatcher(config: Config, context: BotContext): DataWatcher | null {
+  const { logger, live } = context;
+  if (!config.bot?.watchData) return null;
+  if (!live.canRebuild) {
+    logger.warn('WATCH_DATA=on but this index cannot be rebuilt here; not watching');
+    return null;
+  }
+  let again = false;
+  const trigger = (): void => {
+    if (startReindex(context, 'watch')) return;
+    if (again) return;
+    again = true;
+    void live.idle().then(() => {
+      again = false;
+      trigger();
+    });
+  };
+  try {
+    const watcher = watchDataFolder(config.dataDir, trigger, { onError: (error) => logger.error({ err: error }, 'data folder watcher failed; /reindex still works') });
+    logger.info({ dir: config.dataDir }, 'watching the data folder for changes');
+    return watcher;
+  } catch (error) {
+    logger.error({ err: error, dir: config.dataDir }, 'cannot watch the data folder; /reindex still works');
+    return null;
+  }
 }

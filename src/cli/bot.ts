@@ -1,8 +1,13 @@
 // npm start — the Discord bot: loads the model and index once, logs in, and
-// answers until SIGINT/SIGTERM. Without a token it says what to set and exits 1.
+// answers until SIGINT/SIGTERM. Without a token it says what to set and exits 1;
+// with an unusable index it says to run `npm run index` and exits 1 (or, with
+// AUTO_REINDEX=on, builds it first).
 import { DiscordAPIError } from 'discord.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
+import { CorpusError } from '../corpus/corpus.js';
+import { LiveIndex } from '../index/live-index.js';
 import { IndexError } from '../index/manifest.js';
+import { rebuildIndex, searcherRebuilder } from '../index/rebuild.js';
 import { createLogger } from '../log.js';
 import { startBot, type RunningBot } from '../bot/client.js';
 import { openSearch, type OpenedSearch } from '../search/open.js';
@@ -17,7 +22,7 @@ export const NO_TOKEN_MESSAGE = [
 ].join('\n');
 
 function fail(message: string): never {
-  console.error(message);
+  console.error(redact(message));
   process.exit(1);
 }
 
@@ -30,26 +35,31 @@ try {
 }
 // Checked before anything slow loads: a missing token should fail at once.
 if (!config.discord.token) fail(NO_TOKEN_MESSAGE);
+const token = config.discord.token;
+
+/** Last line of defence for text that is not a logged object (pino redacts those by key). */
+function redact(text: string): string {
+  return token ? text.split(token).join('[redacted]') : text;
+}
 
 const logger = createLogger(config.logLevel);
-// A stray rejection (e.g. a reply to a deleted channel) is logged; the bot keeps answering.
+// A stray rejection (e.g. a reply to a deleted channel) or a throw inside a library callback (e.g.
+// discord.js on a malformed gateway event) is logged; the bot keeps answering.
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+process.on('uncaughtException', (error) => logger.error({ err: error }, 'uncaught exception'));
+// The token is redacted by pino's key paths (see log.ts).
+logger.info({ config }, 'configuration');
 
-let opened: OpenedSearch;
-try {
-  opened = await openSearch(config);
-} catch (error) {
-  if (error instanceof IndexError || error instanceof ConfigError) fail(`error: ${error.message}`);
-  throw error;
-}
+const opened = await openIndex();
 logger.info(
   { modelMs: Math.round(opened.timings.modelMs), indexMs: Math.round(opened.timings.indexMs), reports: opened.searcher.index.store.reports.length, passages: opened.searcher.index.store.passages.length },
   'model and index loaded',
 );
+const live = new LiveIndex(opened.searcher, searcherRebuilder(config, opened.embedder));
 
 let bot: RunningBot;
 try {
-  bot = await startBot(config, { searcher: opened.searcher, logger });
+  bot = await startBot(config, { searcher: opened.searcher, live, logger });
 } catch (error) {
   await opened.close().catch(() => undefined);
   fail(`error: ${loginProblem(error)}`);
@@ -59,13 +69,37 @@ let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, 'shutting down');
+  logger.info({ signal }, 'shutting down: no new questions, finishing replies in flight');
   await bot.stop().catch((error: unknown) => logger.warn({ err: error }, 'error while logging out'));
   await opened.close().catch(() => undefined);
+  logger.info('stopped');
+  // pino writes synchronously to stdout; exit once the line is out.
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+/** The model and index; with AUTO_REINDEX=on a missing, damaged or mismatched index is rebuilt first. */
+async function openIndex(): Promise<OpenedSearch> {
+  try {
+    return await openSearch(config);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(`error: ${error.message}`);
+    if (!(error instanceof IndexError)) throw error;
+    if (!config.bot.autoReindex) fail(`error: ${error.message}\n  (Or set AUTO_REINDEX=on to have the bot build the index when it starts.)`);
+    logger.warn({ reason: error.message }, 'index unusable; AUTO_REINDEX=on: building it now');
+  }
+  try {
+    const t0 = performance.now();
+    const { result, fromScratch } = await rebuildIndex(config);
+    for (const { file, reason } of result.skipped) logger.warn({ file, reason }, 'skipped a report file');
+    logger.info({ ms: Math.round(performance.now() - t0), counts: result.manifest.counts, fromScratch }, 'index built');
+    return await openSearch(config);
+  } catch (error) {
+    if (error instanceof IndexError || error instanceof CorpusError) fail(`error: could not build the index: ${error.message}`);
+    throw error;
+  }
+}
 
 /** A login failure as something the operator can act on. */
 function loginProblem(error: unknown): string {

@@ -136,6 +136,34 @@ export class KeywordIndex {
     return id < 0 ? 0 : this.offsets[id + 1]! - this.offsets[id]!;
   }
 
+  /** Passages holding a term, in increasing order. */
+  postings(term: string): Uint32Array {
+    const id = this.termId(term);
+    return id < 0 ? new Uint32Array(0) : this.docIds.subarray(this.offsets[id]!, this.offsets[id + 1]!);
+  }
+
+  /**
+   * Passages that may contain a Chinese word: those holding all of its
+   * character bigrams (a superset; callers confirm on the text).
+   */
+  passagesWithBigramsOf(word: string): number[] {
+    const lists = [];
+    for (let i = 0; i + 1 < word.length; i++) lists.push(this.postings(`#${word.slice(i, i + 2)}`));
+    if (lists.length === 0) return [];
+    lists.sort((a, b) => a.length - b.length);
+    let result = Array.from(lists[0]!);
+    for (const list of lists.slice(1)) {
+      const next: number[] = [];
+      let j = 0;
+      for (const doc of result) {
+        while (j < list.length && list[j]! < doc) j++;
+        if (j < list.length && list[j] === doc) next.push(doc);
+      }
+      result = next;
+    }
+    return result;
+  }
+
   /** Passages by BM25 score for any of the tokens (OR), best first. */
   search(tokens: string[], k: number): Array<{ id: number; score: number }> {
     const n = this.documentCount;

@@ -15,6 +15,7 @@ import { bestSentence, type TermWeights } from './highlight.js';
 import { prepareQuery, type PreparedQuery } from './query.js';
 import type { Answer, Citation, Hit } from './types.js';
 import { Lru, QueryCache } from './query-cache.js';
+import { takeTurn } from './turns.js';
 
 export interface SearchOptions {
   /** Passages to return. */
@@ -48,16 +49,12 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
   const cache = new QueryCache(embedder, settings.queryCacheSize ?? 1024);
   // Answers are immutable for the life of an index (a rebuilt index gets a new searcher).
   const answers = new Lru<string, Answer>(settings.queryCacheSize ?? 1024);
-  const passagesAbout = new Map<string, number[]>();
-  for (const p of store.passages) for (const r of p.regions) passagesAbout.set(r, [...(passagesAbout.get(r) ?? []), p.id]);
-  const corpusRegions = new Set(passagesAbout.keys());
-  const matchingText = new Map<number, string>();
+  const corpusRegions = new Set(store.passages.flatMap((p) => p.regions));
+  // Candidates from the keyword index, confirmed on the text: no scan over all passages about a region.
   const saysAbout = (region: string, word: string) =>
-    (passagesAbout.get(region) ?? []).some((id) => {
-      let text = matchingText.get(id);
-      if (text === undefined) matchingText.set(id, (text = matchingForm(store.passages[id]!.text)));
-      return text.includes(word);
-    });
+    index.keywords
+      .passagesWithBigramsOf(word)
+      .some((id) => store.passages[id]!.regions.includes(region) && matchingForm(store.passages[id]!.text).includes(word));
   let timings: Record<string, number> = {};
 
   const citationOf = (p: Passage): Citation => {
@@ -78,7 +75,7 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
   async function compute(question: string, k: number): Promise<Answer> {
     // Each question's main-thread work runs in its own turns of the event
     // loop, so a burst of questions cannot hold the loop for long at once.
-    await yieldToEventLoop();
+    await takeTurn();
     const t0 = performance.now();
     const query = prepareQuery(question);
     const tokens = keywordTokens(query);
@@ -87,7 +84,7 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
       return { question: query.text, truncated: query.truncated, answerable: false, reason: 'The question has no words to search for.', hits: [] };
     }
     const vector = await cache.embed(embeddingText(query));
-    await yieldToEventLoop();
+    await takeTurn();
     const t1 = performance.now();
     const vectorHits = searchVectors(index.vectors, vector, settings.candidates);
     const t2 = performance.now();
@@ -102,7 +99,8 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
       settings.rrfK ?? 60,
     );
     const ranked = preferNamedRegions(fused, query, store, settings.regionWeight ?? 1, settings.rrfK ?? 60);
-    const groups = foldNearDuplicates(ranked, (f) => store.passages[f.id]!.text, k);
+    // Near-copies of a shown passage rank close to it; looking a little past k finds them.
+    const groups = foldNearDuplicates(ranked.slice(0, 2 * k + 10), (f) => store.passages[f.id]!.text, k);
     const weights = termWeights(tokens, keyword.documentFrequency, keyword.documentCount);
     const hits: Hit[] = groups.map(({ item, copies }) => {
       const passage = store.passages[item.id]!;
@@ -148,8 +146,6 @@ function preferNamedRegions(fused: Array<{ id: number; score: number }>, query: 
     })
     .sort((a, b) => b.score - a.score || a.id - b.id);
 }
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function keywordTokens(query: PreparedQuery): string[] {
   const tokens = tokenize(query.matching);

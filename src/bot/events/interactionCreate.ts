@@ -4,13 +4,20 @@ import { Events, type Interaction } from 'discord.js';
 import { commandsByName } from '../commands/index.js';
 import { handleButton } from '../components.js';
 import type { BotContext } from '../context.js';
-import { replyWithError } from '../respond.js';
+import { STOPPING } from '../answer.js';
+import { replyOptions, replyWithError } from '../respond.js';
 import type { BotEvent } from './types.js';
 
 export const event: BotEvent<Events.InteractionCreate> = {
   name: Events.InteractionCreate,
   async execute(interaction: Interaction, context: BotContext) {
     const { logger } = context;
+    if (!context.lifecycle.accepting) {
+      // Shutting down: say so rather than start work that the exit would cut off.
+      if (interaction.isAutocomplete()) await interaction.respond([]).catch(() => undefined);
+      else if (interaction.isRepliable()) await interaction.reply(replyOptions(STOPPING, logger, true)).catch(() => undefined);
+      return;
+    }
     if (interaction.isAutocomplete()) {
       const command = commandsByName.get(interaction.commandName);
       try {

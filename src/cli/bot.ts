@@ -21,6 +21,9 @@ export const NO_TOKEN_MESSAGE = [
   '  To try the answers without Discord: npm run ask -- "北京第二批主题教育涉及多少党员？"',
 ].join('\n');
 
+/** Set once known: redacted from any text printed outside the logger. */
+let secret: string | null = null;
+
 function fail(message: string): never {
   console.error(redact(message));
   process.exit(1);
@@ -35,11 +38,11 @@ try {
 }
 // Checked before anything slow loads: a missing token should fail at once.
 if (!config.discord.token) fail(NO_TOKEN_MESSAGE);
-const token = config.discord.token;
+secret = config.discord.token;
 
 /** Last line of defence for text that is not a logged object (pino redacts those by key). */
 function redact(text: string): string {
-  return token ? text.split(token).join('[redacted]') : text;
+  return secret ? text.split(secret).join('[redacted]') : text;
 }
 
 const logger = createLogger(config.logLevel);
@@ -69,7 +72,7 @@ let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, 'shutting down: no new questions, finishing replies in flight');
+  logger.info({ signal, detail: 'no new questions; finishing replies in flight' }, 'shutting down');
   await bot.stop().catch((error: unknown) => logger.warn({ err: error }, 'error while logging out'));
   await opened.close().catch(() => undefined);
   logger.info('stopped');

@@ -63,12 +63,18 @@ describe('"not found"', () => {
     expect(answer.reason).toBeTruthy();
   });
 
+  it.each([['王毅在会上讲了什么？'], ['上海市委书记对第二批主题教育提了哪些要求？']])('is the answer for a person or office the reports never name: %s', async (question) => {
+    const answer = await searcher.search(question);
+    expect(answer.answerable).toBe(false);
+    expect(answer.reason).toMatch(/王毅|书记/);
+  });
+
   it('is the answer for a question with nothing to search', async () => {
     for (const q of ['', '   ', '？？！！', '😀😀']) expect((await searcher.search(q)).answerable).toBe(false);
   });
 
   it('is not the answer for ordinary questions about the reports', async () => {
-    for (const q of ['雄安新区第三批征迁安置一共涉及多少个村？', '呼和浩特为主题教育研究制定了多少项具体措施？', '接诉即办']) {
+    for (const q of ['雄安新区第三批征迁安置一共涉及多少个村？', '呼和浩特为主题教育研究制定了多少项具体措施？', '接诉即办', '石泰峰强调了什么？', '宁夏自治区党委书记是谁？']) {
       expect((await searcher.search(q)).answerable).toBe(true);
     }
   });

@@ -30,7 +30,12 @@ beforeAll(async () => {
   const [, embedder] = await Promise.all([copyOfReports().then((data) => build(data, indexDir)), sharedEmbedder()]);
   const searcher = createSearcher(await load(indexDir), embedder, { topK: 5, candidates: baseConfig.candidates });
   fake = await startFakeDiscord({ token: TOKEN });
-  config = { ...baseConfig, discord: { token: TOKEN, clientId: fake.ids.applicationId, guildId: fake.ids.guildId, apiUrl: fake.apiUrl } };
+  config = {
+    ...baseConfig,
+    discord: { token: TOKEN, clientId: fake.ids.applicationId, guildId: fake.ids.guildId, apiUrl: fake.apiUrl },
+    // One user asks everything here: the per-user rate limit is tested in test/reliability.
+    bot: { ...baseConfig.bot, rateLimitQuestions: 10_000 },
+  };
   // Registered first, so the fake knows the option types (paragraph is an integer).
   await deployCommands(config);
   const sink = new Writable({

@@ -9,7 +9,7 @@ import { startFakeDiscord, type FakeDiscord } from '../fake-discord/server.js';
 import { build, copyOfReports, tempDir } from '../support/index-fixture.js';
 
 const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
-const EXPECTED_COMMANDS = ['ask', 'region', 'regions', 'source', 'help'];
+const EXPECTED_COMMANDS = ['ask', 'region', 'regions', 'source', 'help', 'reindex'];
 
 interface Run {
   child: ChildProcess;
@@ -119,7 +119,7 @@ describe('npm run deploy-commands against the fake Discord', () => {
     const { code, stdout, stderr } = await run('deploy-commands', { ...env(), DISCORD_GUILD_ID: fake.ids.guildId });
     expect(stderr.replace(/npm warn.*\n/g, '')).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/Registered 5 commands in guild/);
+    expect(stdout).toMatch(/Registered 6 commands in guild/);
     const put = await fake.waitForRequest((r) => r.method === 'PUT');
     expect(put.path).toBe(`/applications/${fake.ids.applicationId}/guilds/${fake.ids.guildId}/commands`);
     expect(put.status).toBe(200);
@@ -132,6 +132,9 @@ describe('npm run deploy-commands against the fake Discord', () => {
     expect(option('source', 'report')).toMatchObject({ type: 3, autocomplete: true });
     expect(option('source', 'paragraph')).toMatchObject({ type: 4, min_value: 1 });
     for (const c of body) expect(c.description.length).toBeLessThanOrEqual(100);
+    // Operator command: hidden from members without Manage Server (32), guild only (the bot also checks at run time).
+    expect(body.find((c) => c.name === 'reindex')).toMatchObject({ default_member_permissions: '32', contexts: [0] });
+    for (const c of body.filter((c) => c.name !== 'reindex')) expect(c.default_member_permissions ?? null).toBeNull();
   });
 
   it('registers globally without DISCORD_GUILD_ID', async () => {

@@ -4,14 +4,13 @@ import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Partials, type ClientEvents, type ClientOptions } from 'discord.js';
 import { ConfigError, type Config } from '../config.js';
 import { suggestRegions } from '../regions/lookup.js';
-import { watchDataFolder, type DataWatcher } from '../index/watch.js';
 import { createContext, DEFAULT_SETTINGS, type BotContext, type BotDeps } from './context.js';
 import { event as interactionCreate } from './events/interactionCreate.js';
 import { event as messageCreate } from './events/messageCreate.js';
 import { event as ready } from './events/ready.js';
 import type { BotEvent } from './events/types.js';
 import { NO_MENTIONS } from './format.js';
-import { startReindex } from './reindex.js';
+import { watchDataForReindex } from './reindex.js';
 
 export const events: ReadonlyArray<BotEvent<keyof ClientEvents>> = [ready, interactionCreate, messageCreate] as ReadonlyArray<BotEvent<keyof ClientEvents>>;
 
@@ -114,7 +113,7 @@ export async function startBot(config: Config, deps: BotDeps, options: StartOpti
   if (config.discord.clientId && appId && appId !== config.discord.clientId) {
     logger.warn({ configured: config.discord.clientId, actual: appId }, 'DISCORD_CLIENT_ID does not match the bot\'s application id: deploy-commands would register commands for another app');
   }
-  const watcher = startDataWatcher(config, context);
+  const watcher = config.bot?.watchData ? watchDataForReindex(config.dataDir, context) : null;
   const readyClient = client as Client<true>;
   let stopping: Promise<{ drained: boolean }> | null = null;
   return {
@@ -134,32 +133,4 @@ export async function startBot(config: Config, deps: BotDeps, options: StartOpti
       return stopping;
     },
   };
-}
-
-/** WATCH_DATA=on: rebuild when the reports change; a change during a rebuild triggers one more after it. */
-function startDataWatcher(config: Config, context: BotContext): DataWatcher | null {
-  const { logger, live } = context;
-  if (!config.bot?.watchData) return null;
-  if (!live.canRebuild) {
-    logger.warn('WATCH_DATA=on but this index cannot be rebuilt here; not watching');
-    return null;
-  }
-  let again = false;
-  const trigger = (): void => {
-    if (startReindex(context, 'watch')) return;
-    if (again) return;
-    again = true;
-    void live.idle().then(() => {
-      again = false;
-      trigger();
-    });
-  };
-  try {
-    const watcher = watchDataFolder(config.dataDir, trigger, { onError: (error) => logger.error({ err: error }, 'data folder watcher failed; /reindex still works') });
-    logger.info({ dir: config.dataDir }, 'watching the data folder for changes');
-    return watcher;
-  } catch (error) {
-    logger.error({ err: error, dir: config.dataDir }, 'cannot watch the data folder; /reindex still works');
-    return null;
-  }
 }

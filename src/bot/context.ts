@@ -4,7 +4,7 @@
 // cannot stall a reply.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
 import type { Paragraph, Report } from '../corpus/types.js';
 import { LiveIndex } from '../index/live-index.js';
 import type { Store } from '../index/store.js';
@@ -73,14 +73,8 @@ export interface BotContext extends IndexView {
   remember(entry: RememberedQuestion): string;
 }
 
-export const DEFAULT_SETTINGS: BotSettings = {
-  rateLimitQuestions: 5,
-  rateLimitWindowSeconds: 30,
-  maxPendingQuestions: 200,
-  shutdownGraceSeconds: 10,
-  watchData: false,
-  autoReindex: false,
-};
+/** The defaults of .env.example (RATE_LIMIT_QUESTIONS …), for callers without a full Config. */
+export const DEFAULT_SETTINGS: BotSettings = loadConfig({}).bot;
 
 export function createView(searcher: Searcher): IndexView {
   const store = searcher.index.store;

@@ -636,6 +636,7 @@ export function helpMessage(): BotMessage {
     '• `/region name:河北` — 报告中关于某地区的摘要（也支持 石家庄、Hebei、Inner Mongolia）。',
     '• `/regions` — 报告涉及的地区及段落数。',
     '• `/source report:<报告> paragraph:3` — 查看某段全文及上下文。',
+    '• `/reindex` — 管理员（需“管理服务器”权限）：在后台根据报告文件重建索引，期间照常回答。',
     '找不到答案时机器人会直说，不会用不相关的段落充数。',
     '',
     '**English**',
@@ -645,6 +646,7 @@ export function helpMessage(): BotMessage {
     '• `/region name:Hebei` — what the reports say about a region (Chinese, pinyin or English names).',
     '• `/regions` — regions covered, with paragraph counts.',
     '• `/source report:<report> paragraph:3` — a paragraph in full with its neighbours.',
+    '• `/reindex` — operators (Manage Server): rebuild the index from the report files in the background; answering continues meanwhile.',
     'When nothing answers, the bot says so instead of quoting weak matches.',
   ].join('\n');
   return { content: '', embeds: [{ title: '使用说明 · How to use', description, color: COLOUR }] };

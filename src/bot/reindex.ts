@@ -1,6 +1,7 @@
 // Background rebuilds for /reindex and the data watcher: one at a time, logged,
 // the new index warmed before users reach it, the result as a message.
 import type { RebuildOutcome } from '../index/live-index.js';
+import { watchDataFolder, type DataWatcher } from '../index/watch.js';
 import type { BotContext } from './context.js';
 import { fitEscaped, LIMITS, type BotMessage } from './format.js';
 
@@ -26,6 +27,33 @@ export function startReindex(context: BotContext, trigger: ReindexTrigger, user?
     }
     return outcome;
   });
+}
+
+/** WATCH_DATA=on: rebuild when the reports change; a change during a rebuild triggers one more after it. */
+export function watchDataForReindex(dataDir: string, context: BotContext): DataWatcher | null {
+  const { logger, live } = context;
+  if (!live.canRebuild) {
+    logger.warn('WATCH_DATA=on but this index cannot be rebuilt here; not watching');
+    return null;
+  }
+  let again = false;
+  const trigger = (): void => {
+    if (startReindex(context, 'watch')) return;
+    if (again) return;
+    again = true;
+    void live.idle().then(() => {
+      again = false;
+      trigger();
+    });
+  };
+  try {
+    const watcher = watchDataFolder(dataDir, trigger, { onError: (error) => logger.error({ err: error }, 'data folder watcher failed; /reindex still works') });
+    logger.info({ dir: dataDir }, 'watching the data folder for changes');
+    return watcher;
+  } catch (error) {
+    logger.error({ err: error, dir: dataDir }, 'cannot watch the data folder; /reindex still works');
+    return null;
+  }
 }
 
 const MAX_SKIPPED_LISTED = 15;

@@ -11,7 +11,7 @@ import type { Embedder } from '../embedding/embedder.js';
 import { placesNamed } from '../corpus/places.js';
 import { KeywordIndex, type KeywordSource } from './keyword.js';
 import { INDEX_FORMAT_VERSION, IndexError, readManifest, writeManifest, type Manifest } from './manifest.js';
-import { FILES, type Store } from './store.js';
+import { FILES, parseStore, serializeStore, type Store } from './store.js';
 import { buildVectorIndex, packVectors, unpackVectors } from './vectors.js';
 
 export interface BuildOptions {
@@ -106,7 +106,7 @@ async function build(options: BuildOptions): Promise<BuildResult> {
   await mkdir(dir);
   const allVectors = vectors as Float32Array[];
   const store: Store = { reports: corpus.reports, paragraphs: corpus.paragraphs, passages: corpus.passages };
-  await writeFile(path.join(dir, FILES.store), JSON.stringify(store));
+  await writeFile(path.join(dir, FILES.store), serializeStore(store));
   await writeFile(path.join(dir, FILES.vectors), packVectors(allVectors, dims));
   buildVectorIndex(allVectors, dims).writeIndexSync(path.join(dir, FILES.hnsw));
   await writeFile(path.join(dir, FILES.keyword), KeywordIndex.build(keywordSources(corpus)).serialize());
@@ -181,7 +181,7 @@ async function previousEmbeddings(indexDir: string, manifest: Manifest): Promise
   const known = new Map<string, Float32Array>();
   try {
     const dir = path.join(indexDir, manifest.generation);
-    const store = JSON.parse(await readFile(path.join(dir, FILES.store), 'utf8')) as Store;
+    const store = parseStore(await readFile(path.join(dir, FILES.store), 'utf8'));
     const bytes = await readFile(path.join(dir, FILES.vectors));
     const expected = manifest.files?.[FILES.vectors];
     if (!expected || bytes.length !== expected.bytes || createHash('sha256').update(bytes).digest('hex') !== expected.sha256) return known;

@@ -100,10 +100,19 @@ export class KeywordIndex {
     if (terms.length !== header.terms) throw new Error('keyword index vocabulary is damaged');
     at += header.termBytes;
     at += (4 - (at % 4)) % 4;
-    // Copy into a fresh, aligned buffer: typed-array views need 4-byte alignment.
-    const body = new ArrayBuffer(bytes.length - at);
-    new Uint8Array(body).set(bytes.subarray(at));
-    let offset = 0;
+    // Typed-array views need 4-byte alignment: view the file's own memory when
+    // it is aligned (large reads are), else copy once.
+    let body: ArrayBuffer;
+    let offset: number;
+    if ((bytes.byteOffset + at) % 4 === 0) {
+      body = bytes.buffer as ArrayBuffer;
+      offset = bytes.byteOffset + at;
+    } else {
+      body = new ArrayBuffer(bytes.length - at);
+      new Uint8Array(body).set(bytes.subarray(at));
+      offset = 0;
+    }
+    const end = offset + (bytes.length - at);
     const take = <T>(make: (buffer: ArrayBuffer, byteOffset: number, length: number) => T, length: number): T => {
       const array = make(body, offset, length);
       offset += length * 4;
@@ -113,7 +122,7 @@ export class KeywordIndex {
     const docIds = take((b, o, n) => new Uint32Array(b, o, n), header.postings);
     const weights = take((b, o, n) => new Float32Array(b, o, n), header.postings);
     const lengths = take((b, o, n) => new Float32Array(b, o, n), header.documents);
-    if (offset !== body.byteLength) throw new Error('keyword index has the wrong size');
+    if (offset !== end) throw new Error('keyword index has the wrong size');
     return new KeywordIndex(terms, offsets, docIds, weights, lengths, header.averageLength);
   }
 

@@ -1,11 +1,12 @@
 // Loads the live index generation and checks it belongs to the configured
 // model: answering from a mismatched index would be silently wrong.
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KeywordIndex } from './keyword.js';
 import { INDEX_FORMAT_VERSION, IndexError, readManifest, type Manifest } from './manifest.js';
-import { FILES, type Store } from './store.js';
+import { FILES, parseStore, type Store } from './store.js';
 import { loadVectorIndex, type VectorIndex } from './vectors.js';
 
 export interface LoadedIndex {
@@ -41,10 +42,15 @@ export async function loadIndex(options: LoadOptions): Promise<LoadedIndex> {
   const dir = path.join(indexDir, manifest.generation);
   const file = (name: string) => path.join(dir, name);
   try {
-    const contents = await readVerified(dir, manifest);
-    const store = JSON.parse(contents[FILES.store]!.toString('utf8')) as Store;
+    // Every file is read and checksummed in parallel (digests run on libuv's
+    // thread pool) while the main thread parses the ones already verified.
+    const [store, keywords] = await Promise.all([
+      readChecked(dir, manifest, FILES.store).then((bytes) => parseStore(bytes.toString('utf8'))),
+      readChecked(dir, manifest, FILES.keyword).then((bytes) => KeywordIndex.deserialize(bytes)),
+      checkStreamed(dir, manifest, FILES.hnsw),
+    ]);
+    // hnswlib parses its file natively and may crash on a damaged one: only a verified file reaches it.
     const vectors = loadVectorIndex(file(FILES.hnsw), manifest.dims, options.hnswEf);
-    const keywords = KeywordIndex.deserialize(contents[FILES.keyword]!);
     const n = manifest.counts.passages;
     if (store.passages.length !== n || vectors.getCurrentCount() !== n || keywords.documentCount !== n) {
       throw new Error(`parts disagree on the passage count (manifest ${n}, store ${store.passages.length}, vectors ${vectors.getCurrentCount()}, keywords ${keywords.documentCount})`);
@@ -56,18 +62,36 @@ export async function loadIndex(options: LoadOptions): Promise<LoadedIndex> {
   }
 }
 
-/** hnswlib parses its file natively and may crash on a damaged one, so every file is checked first. */
-async function readVerified(dir: string, manifest: Manifest): Promise<Record<string, Buffer>> {
-  const contents: Record<string, Buffer> = {};
-  // vectors.f32 only serves the next build (which checks it itself): answering never reads it.
-  for (const name of [FILES.store, FILES.keyword, FILES.hnsw]) {
-    const expected = manifest.files?.[name];
-    if (!expected) throw new Error(`the manifest does not describe ${name}`);
-    const bytes = await readFile(path.join(dir, name)).catch(() => null);
-    if (!bytes) throw new Error(`${name} is missing`);
-    if (bytes.length !== expected.bytes) throw new Error(`${name} has ${bytes.length} bytes, expected ${expected.bytes} (truncated?)`);
-    if (createHash('sha256').update(bytes).digest('hex') !== expected.sha256) throw new Error(`${name} does not match its checksum (corrupted)`);
-    contents[name] = bytes;
+function expectedOf(manifest: Manifest, name: string) {
+  const expected = manifest.files?.[name];
+  if (!expected) throw new Error(`the manifest does not describe ${name}`);
+  return expected;
+}
+
+/** Checks a file hnswlib will read itself, streaming it rather than holding a second copy in memory. */
+async function checkStreamed(dir: string, manifest: Manifest, name: string): Promise<void> {
+  const expected = expectedOf(manifest, name);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    for await (const chunk of createReadStream(path.join(dir, name), { highWaterMark: 1 << 20 })) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+  } catch {
+    throw new Error(`${name} is missing`);
   }
-  return contents;
+  if (bytes !== expected.bytes) throw new Error(`${name} has ${bytes} bytes, expected ${expected.bytes} (truncated?)`);
+  if (hash.digest('hex') !== expected.sha256) throw new Error(`${name} does not match its checksum (corrupted)`);
+}
+
+/** A file of the generation, refused when its size or sha256 differs from the manifest's record. */
+async function readChecked(dir: string, manifest: Manifest, name: string): Promise<Buffer> {
+  const expected = expectedOf(manifest, name);
+  const bytes = await readFile(path.join(dir, name)).catch(() => null);
+  if (!bytes) throw new Error(`${name} is missing`);
+  if (bytes.length !== expected.bytes) throw new Error(`${name} has ${bytes.length} bytes, expected ${expected.bytes} (truncated?)`);
+  const digest = Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
+  if (digest !== expected.sha256) throw new Error(`${name} does not match its checksum (corrupted)`);
+  return bytes;
 }

@@ -68,7 +68,7 @@ try {
       build_ms: build.build_ms,
       reindex_unchanged_ms: build.reindex_unchanged_ms ?? null,
     })),
-    notes: 'Synthetic sizes: paragraphs recombined from real sentences; vectors are real passage embeddings plus Gaussian noise (σ=0.02 per dimension), renormalised — embedding 100k texts would take about an hour here. Queries are always embedded by the real model.',
+    notes: 'Synthetic sizes: paragraphs recombined from real sentences; vectors are random mixes of two real passage embeddings plus Gaussian noise (σ=0.02 per dimension), renormalised — embedding 100k texts would take about an hour here. Queries are always embedded by the real model.',
   };
 
   if (values.json) {

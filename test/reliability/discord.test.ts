@@ -40,7 +40,7 @@ const lastSeq = () => fake.requests.at(-1)?.seq ?? 0;
 const errorLogs = () => logs.records().filter((l) => (l.level as number) >= 50);
 
 /** Sends a question both ways and returns the two visible replies. */
-async function askBothWays(question: string, timeoutMs = 15_000): Promise<{ ask: BotOutput; mention: BotOutput }> {
+async function askBothWays(question: string, timeoutMs = 30_000): Promise<{ ask: BotOutput; mention: BotOutput }> {
   const ref = fake.sendCommand({ name: 'ask', options: { question }, user: newUser() });
   const id = fake.sendMessage({ content: question, mentionsBot: true, author: newUser() });
   const [ask, mention] = await Promise.all([
@@ -86,7 +86,7 @@ describe('load', () => {
     const user = newUser();
     for (let i = 0; i < 5; i++) {
       const ref = fake.sendCommand({ name: 'ask', options: { question: `${BEIJING}${i}` }, user });
-      await fake.waitForBotOutput(forInteraction(ref.id, 'interaction-edit'), 10_000);
+      await fake.waitForBotOutput(forInteraction(ref.id, 'interaction-edit'), 30_000);
     }
     const over = fake.sendCommand({ name: 'ask', options: { question: BEIJING }, user });
     const refused = await fake.waitForBotOutput(forInteraction(over.id, 'interaction-callback'));
@@ -97,7 +97,7 @@ describe('load', () => {
     expect(reply.message.content).toMatch(/too fast/);
     expect((reply.message.content as string).length).toBeLessThan(200);
     const other = fake.sendCommand({ name: 'ask', options: { question: BEIJING }, user: newUser() });
-    expect(shownText((await fake.waitForBotOutput(forInteraction(other.id, 'interaction-edit'), 10_000)).message)).toContain(BEIJING_FACT);
+    expect(shownText((await fake.waitForBotOutput(forInteraction(other.id, 'interaction-edit'), 30_000)).message)).toContain(BEIJING_FACT);
     expect(logs.records().filter((l) => l.event === 'rate-limited' && l.user === user.id)).toHaveLength(2);
   });
 
@@ -118,14 +118,14 @@ describe('load', () => {
       for (const release of held) release();
     }
     const id = fake.sendMessage({ content: BEIJING, mentionsBot: true, author: newUser() });
-    expect((await fake.waitForBotOutput(replyTo(id), 10_000)).message.content).toContain(BEIJING_FACT);
+    expect((await fake.waitForBotOutput(replyTo(id), 30_000)).message.content).toContain(BEIJING_FACT);
   });
 });
 
 describe('Discord faults', () => {
   const ask = async () => {
     const id = fake.sendMessage({ content: BEIJING, mentionsBot: true, author: newUser() });
-    return (await fake.waitForBotOutput(replyTo(id), 10_000)).message.content as string;
+    return (await fake.waitForBotOutput(replyTo(id), 30_000)).message.content as string;
   };
 
   it('gateway close 4000: resumes, and answers a message sent while it was disconnected', async () => {
@@ -134,7 +134,7 @@ describe('Discord faults', () => {
     // Sent while the connection is down: Discord queues it and replays it on RESUME.
     const id = fake.sendMessage({ content: BEIJING, mentionsBot: true, author: newUser() });
     await resumed;
-    expect((await fake.waitForBotOutput(replyTo(id), 10_000)).message.content).toContain(BEIJING_FACT);
+    expect((await fake.waitForBotOutput(replyTo(id), 30_000)).message.content).toContain(BEIJING_FACT);
     expect(await ask()).toContain(BEIJING_FACT);
   });
 
@@ -170,7 +170,7 @@ describe('Discord faults', () => {
     expect(content).toContain(BEIJING_FACT);
     fake.failNext({ method: 'PATCH', pathPattern: /^\/webhooks\/.*\/messages\/@original$/, status: 429, retryAfter: 0.5 });
     const ref = fake.sendCommand({ name: 'ask', options: { question: BEIJING }, user: newUser() });
-    expect(shownText((await fake.waitForBotOutput(forInteraction(ref.id, 'interaction-edit'), 10_000)).message)).toContain(BEIJING_FACT);
+    expect(shownText((await fake.waitForBotOutput(forInteraction(ref.id, 'interaction-edit'), 30_000)).message)).toContain(BEIJING_FACT);
     expect(failedRequests(from).map((r) => r.status)).toEqual([429, 429]);
   });
 
@@ -179,13 +179,13 @@ describe('Discord faults', () => {
     // Two failures: the first try and discord.js's one retry (retries: 1 in tests).
     fake.failNext({ method: 'POST', pathPattern: /^\/channels\/\d+\/messages$/, status: 500, count: 2 });
     const id = fake.sendMessage({ content: BEIJING, mentionsBot: true, author: newUser() });
-    const apology = await fake.waitForBotOutput(replyTo(id), 15_000);
+    const apology = await fake.waitForBotOutput(replyTo(id), 30_000);
     expect(apology.message.content).toMatch(/Something went wrong/);
     expect(logs.lines.some((l) => l.includes('"answering a message failed"') && l.includes('500'))).toBe(true);
 
     fake.failNext({ method: 'PATCH', pathPattern: /^\/webhooks\/.*\/messages\/@original$/, status: 500, count: 2 });
     const ref = fake.sendCommand({ name: 'ask', options: { question: BEIJING }, user: newUser() });
-    const followup = await fake.waitForBotOutput(forInteraction(ref.id, 'followup'), 15_000);
+    const followup = await fake.waitForBotOutput(forInteraction(ref.id, 'followup'), 30_000);
     expect(followup.ephemeral).toBe(true);
     expect(followup.message.content).toMatch(/Something went wrong/);
     expect(logs.lines.some((l) => l.includes('"command failed"') && l.includes('500'))).toBe(true);

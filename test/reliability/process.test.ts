@@ -89,7 +89,7 @@ describe('a token Discord rejects', () => {
     } finally {
       await other.close();
     }
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('a running bot (started with AUTO_REINDEX=on over a damaged index)', () => {
@@ -110,7 +110,7 @@ describe('a running bot (started with AUTO_REINDEX=on over a damaged index)', ()
     expect(logs.find((l) => l.msg === 'index unusable; AUTO_REINDEX=on: building it now')?.reason).toMatch(/damaged/);
     expect(logs.find((l) => l.msg === 'index built')).toMatchObject({ fromScratch: true, counts: { reports: 5 } });
     const id = fake.sendMessage({ content: BEIJING, mentionsBot: true });
-    const reply = await fake.waitForBotOutput((o) => o.message.message_reference?.message_id === id, 10_000);
+    const reply = await fake.waitForBotOutput((o) => o.message.message_reference?.message_id === id, 30_000);
     expect(reply.message.content).toContain('涵盖党员139.5万人');
   });
 
@@ -120,7 +120,7 @@ describe('a running bot (started with AUTO_REINDEX=on over a damaged index)', ()
     await expect.poll(() => jsonLines(bot.output.stdout).some((l) => l.msg === 'uncaught exception' || l.msg === 'unhandled promise rejection'), { timeout: 5000 }).toBe(true);
     expect(bot.child.exitCode).toBeNull();
     const id = fake.sendMessage({ content: BEIJING, mentionsBot: true });
-    const reply = await fake.waitForBotOutput((o) => o.message.message_reference?.message_id === id, 10_000);
+    const reply = await fake.waitForBotOutput((o) => o.message.message_reference?.message_id === id, 30_000);
     expect(reply.message.content).toContain('涵盖党员139.5万人');
   });
 
@@ -128,7 +128,7 @@ describe('a running bot (started with AUTO_REINDEX=on over a damaged index)', ()
     // The reply is held back 2 s by a rate limit, so it is still in flight when SIGTERM arrives.
     fake.failNext({ method: 'POST', pathPattern: /^\/channels\/\d+\/messages$/, status: 429, retryAfter: 2 });
     const inFlight = fake.sendMessage({ content: BEIJING, mentionsBot: true, author: { id: '1300000000000000777', username: 'late' } });
-    await fake.waitForRequest((r) => r.status === 429, 10_000);
+    await fake.waitForRequest((r) => r.status === 429, 30_000);
     const signalledAt = Date.now();
     bot.child.kill('SIGTERM');
     await expect.poll(() => bot.output.stdout, { timeout: 5000 }).toContain('shutting down');
@@ -146,5 +146,5 @@ describe('a running bot (started with AUTO_REINDEX=on over a damaged index)', ()
     expect(logs.find((l) => l.msg === 'in-flight replies finished')).toBeDefined();
     expect(logs.at(-1)?.msg).toBe('stopped');
     expect(`${stdout}${stderr}`).not.toContain(TOKEN);
-  }, 30_000);
+  }, 60_000);
 });

@@ -34,11 +34,18 @@ let config: Config;
 let embedder: Embedder;
 let dataDir: string;
 let indexDir: string;
+/** While set, a finished rebuild waits here before it is swapped in, so "during the rebuild" does not depend on timing. */
+let holdSwap: Promise<void> | null = null;
 
 async function startWith(settings: Partial<Config['bot']>): Promise<void> {
   config = botConfig(fake, TOKEN, { rateLimitQuestions: 1000, ...settings }, { dataDir, indexDir });
   const searcher = createSearcher(await load(indexDir), embedder, { topK: 5, candidates: baseConfig.candidates });
-  const live = new LiveIndex(searcher, searcherRebuilder(config, embedder));
+  const rebuild = searcherRebuilder(config, embedder);
+  const live = new LiveIndex(searcher, async () => {
+    const built = await rebuild();
+    await holdSwap;
+    return built;
+  });
   ({ bot, logs } = await startTestBot(fake, config, { searcher, live }));
 }
 
@@ -57,7 +64,8 @@ afterAll(async () => {
 
 async function ask(question: string): Promise<string> {
   const id = fake.sendMessage({ content: question, mentionsBot: true });
-  return (await fake.waitForBotOutput(replyTo(id), 10_000)).message.content as string;
+  // Generous: the machine may be busy with a build thread and other test files.
+  return (await fake.waitForBotOutput(replyTo(id), 30_000)).message.content as string;
 }
 
 describe('/reindex permissions', () => {
@@ -78,6 +86,8 @@ describe('/reindex permissions', () => {
 describe('/reindex', () => {
   it('rebuilds in the background, answers from the old index meanwhile, swaps atomically and reports to the operator', async () => {
     const old: Searcher = bot.context.live.current;
+    let release!: () => void;
+    holdSwap = new Promise((resolve) => (release = resolve));
     expect(await ask(NEW_QUESTION)).not.toContain(NEW_FACT);
     await writeFile(path.join(dataDir, '900_月球科研站.txt'), NEW_REPORT);
     await writeFile(path.join(dataDir, 'empty.txt'), '');
@@ -100,8 +110,10 @@ describe('/reindex', () => {
     expect(bot.context.live.current).toBe(old);
     expect(during).not.toContain(NEW_FACT);
     expect(await ask(BEIJING)).toContain('涵盖党员139.5万人');
+    release();
+    holdSwap = null;
 
-    const report = await fake.waitForBotOutput(forInteraction(ref.id, 'followup'), 60_000);
+    const report = await fake.waitForBotOutput(forInteraction(ref.id, 'followup'), 90_000);
     expect(report.ephemeral).toBe(true);
     const text = report.message.content as string;
     expect(text).toMatch(/Index rebuilt/);
@@ -115,26 +127,28 @@ describe('/reindex', () => {
     expect(after).toContain('900\\_月球科研站.txt · 第1段');
     // Region counts of the new index were computed at the swap, not in a user's 3-second window.
     expect(logs.records().find((l) => l.msg === 'index rebuilt and swapped in')).toMatchObject({ trigger: 'command', counts: { reports: 6 } });
-  }, 90_000);
+  }, 150_000);
 
   it('a failed rebuild is reported and the previous index keeps answering', async () => {
+    await bot.context.live.idle();
     const before = bot.context.live.current;
     const aside = `${dataDir}-aside`;
     await rename(dataDir, aside);
     try {
       const ref = fake.sendCommand({ name: 'reindex', user: fake.ids.ownerId });
-      const report = await fake.waitForBotOutput(forInteraction(ref.id, 'followup'), 60_000);
+      const report = await fake.waitForBotOutput(forInteraction(ref.id, 'followup'), 90_000);
       expect(report.message.content).toMatch(/Reindex failed[\s\S]*Still answering from the previous index[\s\S]*Cannot read the data folder/);
     } finally {
       await rename(aside, dataDir);
     }
     expect(bot.context.live.current).toBe(before);
     expect(await ask(NEW_QUESTION)).toContain(NEW_FACT);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('WATCH_DATA=on', () => {
   it('a change in the data folder triggers the same background rebuild and swap', async () => {
+    await bot.context.live.idle();
     await bot.stop({ graceMs: 1000 });
     // A sub-folder that exists when watching starts: the watch is recursive.
     await mkdir(path.join(dataDir, '海洋'));
@@ -142,8 +156,8 @@ describe('WATCH_DATA=on', () => {
     const old = bot.context.live.current;
     expect(await ask(WATCHED_QUESTION)).not.toContain(WATCHED_FACT);
     await writeFile(path.join(dataDir, '海洋', '观测网.txt'), WATCHED_REPORT);
-    await expect.poll(() => bot.context.live.current !== old, { timeout: 60_000, interval: 200 }).toBe(true);
+    await expect.poll(() => bot.context.live.current !== old, { timeout: 90_000, interval: 200 }).toBe(true);
     expect(await ask(WATCHED_QUESTION)).toContain(WATCHED_FACT);
     expect(logs.records().find((l) => l.msg === 'index rebuilt and swapped in')).toMatchObject({ trigger: 'watch' });
-  }, 90_000);
+  }, 150_000);
 });

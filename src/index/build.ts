@@ -2,7 +2,6 @@
 // live until the new manifest is renamed into place, so a crash (or SIGKILL)
 // mid-build leaves it usable. Unchanged passages reuse their embeddings.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile, open } from 'node:fs/promises';
 import path from 'node:path';
 import { listReportFiles, readCorpus, type Corpus } from '../corpus/corpus.js';
@@ -65,7 +64,7 @@ async function build(options: BuildOptions): Promise<BuildResult> {
 
   // Same files (names, sizes, modification times) as the live index: nothing to read or redo.
   const sources = await sourceFingerprint(options.dataDir);
-  if (sameModel && previous!.sources === sources && (await generationComplete(indexDir, previous!.generation))) {
+  if (sameModel && previous!.sources === sources && (await generationComplete(indexDir, previous!))) {
     return { manifest: previous!, skipped: previous!.skipped ?? [], upToDate: true, embedded: 0, reused: previous!.counts.passages };
   }
 
@@ -76,7 +75,7 @@ async function build(options: BuildOptions): Promise<BuildResult> {
     throw new IndexError(`No paragraphs to index in ${options.dataDir}: ${why}. Add report files (.txt or .html) and run "npm run index" again.`);
   }
 
-  if (sameModel && previous!.corpusHash === corpus.hash && (await generationComplete(indexDir, previous!.generation))) {
+  if (sameModel && previous!.corpusHash === corpus.hash && (await generationComplete(indexDir, previous!))) {
     // Files were touched but say the same: record their new times so the next run can skip reading.
     const manifest = { ...previous!, sources, skipped: corpus.skipped };
     await writeManifest(indexDir, manifest);
@@ -172,8 +171,13 @@ async function removeStaleGenerations(indexDir: string, keep: string | undefined
   }
 }
 
-async function generationComplete(indexDir: string, generation: string): Promise<boolean> {
-  return Object.values(FILES).every((f) => existsSync(path.join(indexDir, generation, f)));
+/** The live generation's files are all there with their recorded sizes (a damaged index is rebuilt, not kept). */
+async function generationComplete(indexDir: string, manifest: Manifest): Promise<boolean> {
+  for (const name of Object.values(FILES)) {
+    const info = await stat(path.join(indexDir, manifest.generation, name)).catch(() => null);
+    if (!info || info.size !== manifest.files?.[name]?.bytes) return false;
+  }
+  return true;
 }
 
 /** Embeddings of the previous build by passage content hash; an unreadable previous build just means re-embedding. */

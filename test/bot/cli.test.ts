@@ -1,61 +1,17 @@
 // The bot's command-line entry points, run as a user would (npm scripts), with
 // an explicit environment: DISCORD_* set to '' so a developer's .env cannot
 // fill them in (dotenv never overrides a variable that is already set).
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/config.js';
 import { startFakeDiscord, type FakeDiscord } from '../fake-discord/server.js';
 import { build, copyOfReports, tempDir } from '../support/index-fixture.js';
+import { killGroup, spawnClean, TSX, type Spawned } from '../support/spawn.js';
 
-const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
 const EXPECTED_COMMANDS = ['ask', 'region', 'regions', 'source', 'help', 'reindex'];
 
-interface Run {
-  child: ChildProcess;
-  output: { stdout: string; stderr: string };
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
 /** `npm run <script>`, or for `tsx:<file>` the command the script runs, without npm in between. */
-function start(script: string, env: Record<string, string>): Run {
+function start(script: string, env: Record<string, string>): Spawned {
   const [command, args] = script.startsWith('tsx:') ? [TSX, [script.slice(4)]] : ['npm', ['run', '--silent', script]];
-  const child = spawn(command, args, {
-    cwd: PROJECT_ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      DISCORD_TOKEN: '',
-      DISCORD_CLIENT_ID: '',
-      DISCORD_GUILD_ID: '',
-      DISCORD_API_URL: '',
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so a hung run can be killed with everything it started.
-    detached: true,
-  });
-  const output = { stdout: '', stderr: '' };
-  child.stdout!.on('data', (d: Buffer) => (output.stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output.stderr += d.toString()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const timer = setTimeout(() => killGroup(child), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, ...output });
-    });
-  });
-  return { child, output, done };
-}
-
-function killGroup(child: ChildProcess): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
+  return spawnClean(command, args, env, 30_000);
 }
 
 const run = (script: string, env: Record<string, string>) => start(script, env).done;

@@ -1,17 +1,16 @@
 // Shared set-up for the reliability tests: the real bot (real discord.js client,
 // real handlers, real index and model) against the fake Discord, with every log
 // line captured.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { ClientOptions } from 'discord.js';
-import { PROJECT_ROOT, type Config } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
 import { startBot, type RunningBot } from '../../src/bot/client.js';
 import type { BotDeps } from '../../src/bot/context.js';
 import { deployCommands } from '../../src/bot/deploy.js';
 import { createLogger } from '../../src/log.js';
 import type { BotOutput, FakeDiscord } from '../fake-discord/server.js';
 import { baseConfig } from '../support/index-fixture.js';
+import { spawnClean, TSX, type Spawned } from '../support/spawn.js';
 
 export interface LogCapture {
   lines: string[];
@@ -67,52 +66,11 @@ export function shownText(message: Record<string, unknown>): string {
 // ---------------------------------------------------------------------------------------------
 // Spawning the bot as `npm start` runs it.
 
-export const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
-
-export interface Spawned {
-  child: ChildProcess;
-  output: { stdout: string; stderr: string };
-  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
-}
+export { killGroup, TSX, type Spawned } from '../support/spawn.js';
 
 /** `tsx src/cli/bot.ts` with an explicit environment (a developer's .env cannot fill in DISCORD_*). */
 export function spawnBot(env: Record<string, string>, timeoutMs = 60_000): Spawned {
-  const child = spawn(TSX, ['src/cli/bot.ts'], {
-    cwd: PROJECT_ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      DISCORD_TOKEN: '',
-      DISCORD_CLIENT_ID: '',
-      DISCORD_GUILD_ID: '',
-      DISCORD_API_URL: '',
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so a hung run can be killed with everything it started.
-    detached: true,
-  });
-  const output = { stdout: '', stderr: '' };
-  child.stdout!.on('data', (d: Buffer) => (output.stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output.stderr += d.toString()));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const timer = setTimeout(() => killGroup(child), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, ...output });
-    });
-  });
-  return { child, output, done };
-}
-
-export function killGroup(child: ChildProcess): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
+  return spawnClean(TSX, ['src/cli/bot.ts'], env, timeoutMs);
 }
 
 /** JSON log lines of a spawned bot's stdout. */

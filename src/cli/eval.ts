@@ -43,6 +43,7 @@ await runCli(async () => {
       'keyword-weight': { type: 'string' },
       candidates: { type: 'string' },
       'region-weight': { type: 'string' },
+      'margin-weight': { type: 'string' },
     },
   });
   const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
@@ -57,6 +58,7 @@ await runCli(async () => {
     keywordWeight: num(values['keyword-weight']),
     candidates: num(values.candidates),
     regionWeight: num(values['region-weight']),
+    marginWeight: num(values['margin-weight']),
   });
 
   const rows: Row[] = [];

@@ -9,7 +9,7 @@ const useColour = process.stdout.isTTY && !process.env.NO_COLOR;
 const bold = (s: string) => (useColour ? `\x1b[1m${s}\x1b[22m` : `【${s}】`);
 const dim = (s: string) => (useColour ? `\x1b[2m${s}\x1b[22m` : s);
 
-export function citationLine(c: Citation): string {
+function citationLine(c: Citation): string {
   const number = c.reportNumber === null ? '' : ` (No. ${c.reportNumber})`;
   const link = c.sourceUrl ? ` — ${c.sourceUrl}` : '';
   return `《${c.title}》${number} · ${c.source} · 第${c.paragraph}段${link}`;
@@ -21,7 +21,7 @@ function quote(hit: Hit): string {
   return hit.text.slice(0, s.start) + bold(hit.text.slice(s.start, s.end)) + hit.text.slice(s.end);
 }
 
-export function formatAnswer(answer: Answer): string {
+function formatAnswer(answer: Answer): string {
   const lines: string[] = [];
   if (answer.truncated) lines.push(dim(`(The question was long; only its first part was searched.)`), '');
   if (!answer.answerable) {

@@ -49,13 +49,3 @@ export function tokenize(text: string): string[] {
   flush();
   return tokens;
 }
-
-/** Distinct content words of a text (jieba words of two or more characters, no stop words). */
-export function contentWords(text: string): string[] {
-  return [...new Set(segmenter().cut(matchingForm(text), true).filter((t) => isUseful(t) && t.length >= 2))];
-}
-
-export function addWords(words: Iterable<string>): void {
-  const lines = [...words].map((w) => `${w} 100000 n`).join('\n');
-  if (lines) segmenter().loadDict(Buffer.from(lines));
-}

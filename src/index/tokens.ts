@@ -33,8 +33,8 @@ export function matchingForm(text: string): string {
 }
 
 export function tokenize(text: string): string[] {
-  const words = segmenter().cutForSearch(matchingForm(text), true);
-  const tokens = words.filter(isUseful);
+  const form = matchingForm(text);
+  const tokens = segmenter().cutForSearch(form, true).filter(isUseful);
   // Bigrams run across words but not across punctuation or stop words, whose
   // bigrams ("是哪", "开的") would match passages at random.
   let run = '';
@@ -42,7 +42,7 @@ export function tokenize(text: string): string[] {
     for (let i = 0; i + 1 < run.length; i++) tokens.push(`#${run.slice(i, i + 2)}`);
     run = '';
   };
-  for (const word of segmenter().cut(matchingForm(text), true)) {
+  for (const word of segmenter().cut(form, true)) {
     if (isUseful(word) && HAN_RUN.test(word)) run += word;
     else flush();
   }

@@ -19,8 +19,8 @@ import { loadIndex } from '../index/load.js';
 import { readManifest } from '../index/manifest.js';
 import { FILES } from '../index/store.js';
 import { unpackVectors } from '../index/vectors.js';
-import { jsonHits } from '../search/json.js';
-import { createSearcher } from '../search/searcher.js';
+import { jsonHits } from '../retrieval/json.js';
+import { createSearcher } from '../retrieval/searcher.js';
 import { perturbedEmbedder, writeSyntheticReports } from './synthetic.js';
 
 const config = loadConfig();

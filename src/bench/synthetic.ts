@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Embedder } from '../embedding/embedder.js';
-import { splitSentences } from '../corpus/text.js';
+import { splitSentences } from '../text/text.js';
 
 /** Deterministic pseudo-random numbers (mulberry32), so runs are comparable. */
 export function random(seed: number): () => number {

@@ -1,6 +1,6 @@
 // Asking the searcher on behalf of a Discord user, with the latency and result
 // count logged for every question; and whether a question may be asked now.
-import type { Answer } from '../search/types.js';
+import type { Answer } from '../retrieval/types.js';
 import { MAX_PAGES, PAGE_SIZE, type BotContext, type IndexView } from './context.js';
 import type { BotMessage } from './format.js';
 

@@ -3,7 +3,7 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Partials, type ClientEvents, type ClientOptions } from 'discord.js';
 import { ConfigError, type Config } from '../config.js';
-import { suggestRegions } from '../regions/lookup.js';
+import { suggestRegions } from '../places/lookup.js';
 import { createContext, DEFAULT_SETTINGS, type BotContext, type BotDeps } from './context.js';
 import { event as interactionCreate } from './events/interactionCreate.js';
 import { event as messageCreate } from './events/messageCreate.js';

@@ -11,11 +11,11 @@ import {
   type APIEmbedField,
   type MessageMentionOptions,
 } from 'discord.js';
-import { splitSentences } from '../corpus/text.js';
+import { splitSentences } from '../text/text.js';
 import type { Paragraph, Report } from '../corpus/types.js';
-import type { Region } from '../regions/lookup.js';
-import type { RegionSummary } from '../regions/summary.js';
-import type { Answer, Citation, Hit, Span } from '../search/types.js';
+import type { Region } from '../places/lookup.js';
+import type { RegionSummary } from '../summaries/summary.js';
+import type { Answer, Citation, Hit, Span } from '../retrieval/types.js';
 import { MAX_CUSTOM_ID, pageId, paraId, sourceId } from './custom-ids.js';
 
 /** Discord's limits (https://discord.com/developers/docs/resources/message, …/interactions). */

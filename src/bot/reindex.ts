@@ -1,7 +1,7 @@
 // Background rebuilds for /reindex and the data watcher: one at a time, logged,
 // the new index warmed before users reach it, the result as a message.
-import type { RebuildOutcome } from '../index/live-index.js';
-import { watchDataFolder, type DataWatcher } from '../index/watch.js';
+import type { RebuildOutcome } from '../runtime/live-index.js';
+import { watchDataFolder, type DataWatcher } from '../runtime/watch.js';
 import type { BotContext } from './context.js';
 import { fitEscaped, LIMITS, type BotMessage } from './format.js';
 

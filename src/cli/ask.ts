@@ -1,8 +1,8 @@
 // npm run ask -- "问题" — the answer in the terminal: quoted passages with the
 // best sentence marked, and a citation for each; or a plain "not found".
 import { loadConfig } from '../config.js';
-import { openSearch } from '../search/open.js';
-import type { Answer, Citation, Hit } from '../search/types.js';
+import { openSearch } from '../runtime/open.js';
+import type { Answer, Citation, Hit } from '../retrieval/types.js';
 import { runCli } from './run.js';
 
 const useColour = process.stdout.isTTY && !process.env.NO_COLOR;

@@ -5,12 +5,12 @@
 import { DiscordAPIError } from 'discord.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { CorpusError } from '../corpus/corpus.js';
-import { LiveIndex } from '../index/live-index.js';
+import { LiveIndex } from '../runtime/live-index.js';
 import { IndexError } from '../index/manifest.js';
-import { rebuildIndex, searcherRebuilder } from '../index/rebuild.js';
+import { rebuildIndex, searcherRebuilder } from '../runtime/rebuild.js';
 import { createLogger } from '../log.js';
 import { startBot, type RunningBot } from '../bot/client.js';
-import { openSearch, type OpenedSearch } from '../search/open.js';
+import { openSearch, type OpenedSearch } from '../runtime/open.js';
 
 export const NO_TOKEN_MESSAGE = [
   'error: DISCORD_TOKEN is not set, so the bot cannot log in to Discord.',

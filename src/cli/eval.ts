@@ -5,9 +5,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, PROJECT_ROOT } from '../config.js';
-import { openSearch } from '../search/open.js';
+import { openSearch } from '../runtime/open.js';
 import { runCli } from './run.js';
-import { jsonHits } from '../search/json.js';
+import { jsonHits } from '../retrieval/json.js';
 
 interface Gold {
   doc: string;

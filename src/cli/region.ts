@@ -7,8 +7,8 @@ import { loadConfig } from '../config.js';
 import { MODEL_DIMS, modelFingerprint } from '../embedding/model-files.js';
 import { loadIndex } from '../index/load.js';
 import type { Store } from '../index/store.js';
-import type { RegionKind } from '../regions/lookup.js';
-import { summariseRegion, type RegionSummary } from '../regions/summary.js';
+import type { RegionKind } from '../places/lookup.js';
+import { summariseRegion, type RegionSummary } from '../summaries/summary.js';
 import { runCli } from './run.js';
 
 const USAGE = 'Usage: npm run --silent region -- [--json] [--sentences 3-6] <region> [<region> …]   e.g. 河北 石家庄 "Inner Mongolia"';

@@ -4,8 +4,8 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { openSearch } from '../search/open.js';
-import { jsonHits } from '../search/json.js';
+import { openSearch } from '../runtime/open.js';
+import { jsonHits } from '../retrieval/json.js';
 import { runCli } from './run.js';
 
 await runCli(async () => {

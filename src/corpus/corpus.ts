@@ -5,9 +5,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeReport, ReportFileError } from './decode.js';
 import { parseReport } from './parse.js';
-import { regionTags } from './places.js';
+import { regionTags } from '../places/tags.js';
 import { splitIntoPassages } from './passages.js';
-import { contentHash } from './text.js';
+import { contentHash } from '../text/text.js';
 import type { Paragraph, Passage, Report, SkippedFile } from './types.js';
 
 export interface Corpus {

@@ -3,7 +3,7 @@
 // paragraph), and plain text (one paragraph per line or per blank-line block).
 import * as cheerio from 'cheerio';
 import type { AnyNode } from 'domhandler';
-import { normaliseWhitespace } from './text.js';
+import { normaliseWhitespace } from '../text/text.js';
 
 export interface ParsedReport {
   title: string;

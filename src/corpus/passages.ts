@@ -1,6 +1,6 @@
 // Paragraphs longer than the model's window (bge: 512 tokens) are split into
 // passages on sentence boundaries; each keeps its paragraph's number.
-import { splitSentences } from './text.js';
+import { splitSentences } from '../text/text.js';
 
 /**
  * Every bge token covers at least one non-space character, so counting

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { listReportFiles, readCorpus, type Corpus } from '../corpus/corpus.js';
 import type { SkippedFile } from '../corpus/types.js';
 import type { Embedder } from '../embedding/embedder.js';
-import { placesNamed } from '../corpus/places.js';
+import { placesNamed } from '../places/tags.js';
 import { KeywordIndex, type KeywordSource } from './keyword.js';
 import { INDEX_FORMAT_VERSION, IndexError, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { FILES, parseStore, serializeStore, type Store } from './store.js';
@@ -233,7 +233,7 @@ function keywordSources(corpus: Corpus): KeywordSource[] {
 /** Names, sizes and modification times of the report files, plus the gazetteer (it decides region tags). */
 async function sourceFingerprint(dataDir: string): Promise<string> {
   const hash = createHash('sha256');
-  hash.update(await readFile(new URL('../regions/gazetteer.json', import.meta.url)));
+  hash.update(await readFile(new URL('../places/gazetteer.json', import.meta.url)));
   for (const file of await listReportFiles(dataDir).catch(() => [])) {
     const info = await stat(path.join(dataDir, file));
     hash.update(`${file}\u0000${info.size}\u0000${info.mtimeMs}\n`);

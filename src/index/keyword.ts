@@ -3,7 +3,7 @@
 // arrays. MiniSearch was measured first: at 10k passages it took 0.8 s to load
 // and 200 MB of heap (100k: ~8 s, ~2 GB), so postings live in flat arrays that
 // load by slicing one buffer.
-import { tokenize } from './tokens.js';
+import { tokenize } from '../text/tokens.js';
 
 /** What is indexed for one passage. */
 export interface KeywordSource {

@@ -8,7 +8,7 @@ import type { Config } from '../../src/config.js';
 import { startBot, type RunningBot } from '../../src/bot/client.js';
 import { deployCommands } from '../../src/bot/deploy.js';
 import { createLogger } from '../../src/log.js';
-import { createSearcher } from '../../src/search/searcher.js';
+import { createSearcher } from '../../src/retrieval/searcher.js';
 import { startFakeDiscord, type BotOutput, type FakeDiscord, type RecordedRequest } from '../fake-discord/server.js';
 import { baseConfig, build, copyOfReports, load, sharedEmbedder, tempDir } from '../support/index-fixture.js';
 

@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Paragraph, Report } from '../../src/corpus/types.js';
 import type { Store } from '../../src/index/store.js';
-import { regionByName } from '../../src/regions/lookup.js';
-import type { RegionSummary } from '../../src/regions/summary.js';
-import type { Answer, Hit } from '../../src/search/types.js';
+import { regionByName } from '../../src/places/lookup.js';
+import type { RegionSummary } from '../../src/summaries/summary.js';
+import type { Answer, Hit } from '../../src/retrieval/types.js';
 import { parseCustomId } from '../../src/bot/custom-ids.js';
 import {
   allocate,

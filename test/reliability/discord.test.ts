@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Events } from 'discord.js';
 import type { RunningBot } from '../../src/bot/client.js';
-import { createSearcher } from '../../src/search/searcher.js';
+import { createSearcher } from '../../src/retrieval/searcher.js';
 import { startFakeDiscord, type BotOutput, type FakeDiscord, type RecordedRequest } from '../fake-discord/server.js';
 import { baseConfig, build, copyOfReports, load, sharedEmbedder, tempDir } from '../support/index-fixture.js';
 import { botConfig, forInteraction, replyTo, shownText, startTestBot, type LogCapture } from './support.js';

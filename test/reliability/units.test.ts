@@ -13,10 +13,10 @@ import { Lifecycle } from '../../src/bot/lifecycle.js';
 import { cleanQuestion, MAX_QUESTION_INPUT } from '../../src/bot/question-text.js';
 import { loadConfig, PROJECT_ROOT } from '../../src/config.js';
 import type { BuildResult } from '../../src/index/build.js';
-import { LiveIndex } from '../../src/index/live-index.js';
-import { watchDataFolder } from '../../src/index/watch.js';
+import { LiveIndex } from '../../src/runtime/live-index.js';
+import { watchDataFolder } from '../../src/runtime/watch.js';
 import { createLogger } from '../../src/log.js';
-import type { Searcher } from '../../src/search/searcher.js';
+import type { Searcher } from '../../src/retrieval/searcher.js';
 
 const fakeSearcher = (name: string) => ({ name }) as unknown as Searcher;
 const fakeResult = {} as BuildResult;

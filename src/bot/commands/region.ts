@@ -1,7 +1,7 @@
 // /region name:<region> — what the reports say about a region, with autocomplete over the gazetteer.
 import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
-import { regionByName, suggestRegions } from '../../regions/lookup.js';
-import { summariseRegion } from '../../regions/summary.js';
+import { regionByName, suggestRegions } from '../../places/lookup.js';
+import { summariseRegion } from '../../summaries/summary.js';
 import type { BotContext } from '../context.js';
 import { LIMITS, regionChoice, regionLabel, regionSummaryMessage, unknownRegionMessage } from '../format.js';
 import { replyOptions } from '../respond.js';

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, REPORTS_DIR, tempDir } from '../../test/support/index-fixture.js';
 import { PROJECT_ROOT } from '../config.js';
 import { readCorpus } from '../corpus/corpus.js';
-import { splitSentences } from '../corpus/text.js';
+import { splitSentences } from '../text/text.js';
 import type { Store } from '../index/store.js';
-import { similarity } from '../search/duplicates.js';
-import { regionByName } from './lookup.js';
+import { similarity } from '../retrieval/duplicates.js';
+import { regionByName } from '../places/lookup.js';
 import { regionChoices, regionParagraphCount, regionsCovered, summariseRegion, type RegionSummary } from './summary.js';
 
 // The corpus is a Store (reports, paragraphs, passages): no model or index needed for the pure functions.

@@ -4,9 +4,9 @@ import type { Embedder } from '../embedding/embedder.js';
 import { startEmbedderThread } from '../embedding/threaded-embedder.js';
 import { MODEL_DIMS, modelFingerprint } from '../embedding/model-files.js';
 import { loadIndex } from '../index/load.js';
-import { tokenize } from '../index/tokens.js';
-import { prepareQuery } from './query.js';
-import { createSearcher, type Searcher, type SearcherSettings } from './searcher.js';
+import { tokenize } from '../text/tokens.js';
+import { prepareQuery } from '../retrieval/query.js';
+import { createSearcher, type Searcher, type SearcherSettings } from '../retrieval/searcher.js';
 
 export interface OpenedSearch {
   searcher: Searcher;

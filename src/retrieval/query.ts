@@ -2,10 +2,10 @@
 // simplified characters, and for English questions with the Chinese words the
 // reports use (glossary + gazetteer), so the keyword path can match them.
 import { readFileSync } from 'node:fs';
-import { normaliseWhitespace } from '../corpus/text.js';
-import { matchingForm } from '../index/tokens.js';
-import type { Region } from '../regions/gazetteer.js';
-import { findEnglishRegionMentions, findRegionMentions, regionByName } from '../regions/lookup.js';
+import { normaliseWhitespace } from '../text/text.js';
+import { matchingForm } from '../text/tokens.js';
+import type { Region } from '../places/gazetteer.js';
+import { findEnglishRegionMentions, findRegionMentions, regionByName } from '../places/lookup.js';
 
 /** Longer questions are cut: a question is a sentence or two, and the model reads at most 512 tokens. */
 export const MAX_QUERY_CHARS = 300;

@@ -1,6 +1,6 @@
 // The sentence of a passage that best matches the question, for bold/markers.
-import { splitSentences } from '../corpus/text.js';
-import { matchingForm } from '../index/tokens.js';
+import { splitSentences } from '../text/text.js';
+import { matchingForm } from '../text/tokens.js';
 import type { Span } from './types.js';
 
 /** Weighted query terms: rarer terms (higher IDF) say more about which sentence answers. */

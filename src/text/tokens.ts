@@ -3,7 +3,7 @@
 // which catch names and terms jieba's dictionary does not know.
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
-import { toSimplified } from '../corpus/text.js';
+import { toSimplified } from './text.js';
 
 let jieba: Jieba | null = null;
 export function segmenter(): Jieba {

@@ -2,8 +2,8 @@
 // replaced in a single assignment once a rebuilt index has loaded, so every
 // question sees either the old index or the new one, never a mix, and
 // questions asked during a rebuild are answered from the old one.
-import type { Searcher } from '../search/searcher.js';
-import type { BuildResult } from './build.js';
+import type { Searcher } from '../retrieval/searcher.js';
+import type { BuildResult } from '../index/build.js';
 
 export interface RebuildOutcome {
   ok: boolean;

@@ -4,8 +4,8 @@
 // after "黑龙江召开…省委书记张庆伟出席") continues the previous one's topic, so
 // it inherits the previous paragraph's regions; a general paragraph
 // ("坚持问题导向，各地区各单位…") does not.
-import { toSimplified } from './text.js';
-import { findRegionMentions, regionByName, regionPath } from '../regions/lookup.js';
+import { toSimplified } from '../text/text.js';
+import { findRegionMentions, regionByName, regionPath } from './lookup.js';
 
 export function placesNamed(text: string): string[] {
   const names = new Set<string>();

@@ -3,7 +3,7 @@
 // they overlap), so the decision checks what the question names — places,
 // people, and the office or meeting it asks about — against what the reports
 // contain.
-import { segmenter } from '../index/tokens.js';
+import { segmenter } from '../text/tokens.js';
 import type { PreparedQuery } from './query.js';
 import type { Hit } from './types.js';
 

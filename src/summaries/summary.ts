@@ -2,12 +2,12 @@
 // sub-places they name, and a few key sentences quoted verbatim with their citations. Pure functions over
 // a Store; no model. Membership comes from the paragraphs' region tags (see corpus/places.ts), so the
 // gazetteer's hard cases (吉林 vs 吉林市 vs 巴丹吉林沙漠, 雄安新区 vs 安新县) are decided in one place.
-import { splitSentences, toSimplified } from '../corpus/text.js';
+import { splitSentences, toSimplified } from '../text/text.js';
 import type { Paragraph } from '../corpus/types.js';
 import type { Store } from '../index/store.js';
-import { matchingForm } from '../index/tokens.js';
-import { similarity } from '../search/duplicates.js';
-import { findRegionMentions, provinceOf, regionByName, regionPath, resolveRegion, suggestRegions, type Region } from './lookup.js';
+import { matchingForm } from '../text/tokens.js';
+import { similarity } from '../retrieval/duplicates.js';
+import { findRegionMentions, provinceOf, regionByName, regionPath, resolveRegion, suggestRegions, type Region } from '../places/lookup.js';
 
 /** Where a quoted text comes from. */
 export interface RegionCitation {

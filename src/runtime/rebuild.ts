@@ -6,12 +6,12 @@ import path from 'node:path';
 import type { Config } from '../config.js';
 import type { Embedder } from '../embedding/embedder.js';
 import { MODEL_DIMS, modelFingerprint } from '../embedding/model-files.js';
-import { createSearcher } from '../search/searcher.js';
-import type { BuildResult } from './build.js';
-import { buildIndexInThread, type ThreadProgress } from './build-thread.js';
-import { loadIndex, type LoadedIndex } from './load.js';
+import { createSearcher } from '../retrieval/searcher.js';
+import type { BuildResult } from '../index/build.js';
+import { buildIndexInThread, type ThreadProgress } from '../index/build-thread.js';
+import { loadIndex, type LoadedIndex } from '../index/load.js';
 import type { Rebuilder } from './live-index.js';
-import { IndexError, MANIFEST_FILE } from './manifest.js';
+import { IndexError, MANIFEST_FILE } from '../index/manifest.js';
 
 export interface RebuildSettings {
   dataDir: string;

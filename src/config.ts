@@ -27,6 +27,12 @@ const schema = z.object({
   DISCORD_CLIENT_ID: z.string().regex(/^\d{5,25}$/, 'must be the numeric application id from the Discord developer portal').optional(),
   DISCORD_GUILD_ID: z.string().regex(/^\d{5,25}$/, 'must be a numeric server (guild) id').optional(),
   DISCORD_API_URL: z.string().url('must be a URL such as https://discord.com/api').optional(),
+  /** Gateway shards this process runs: `auto` (Discord's recommended count) or a number, all in this process. */
+  DISCORD_SHARDS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(10000)], { error: "must be 'auto' or a whole number of shards (1 or more)" }).default('auto'),
+  /** A subset of shards for this process or machine (e.g. `0,1` or `4-7`); needs DISCORD_SHARD_COUNT. */
+  DISCORD_SHARD_IDS: z.string().regex(/^\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$/, 'must be shard ids such as 1 or 0,2 or 4-7').optional(),
+  /** Total shards across every process/machine (with DISCORD_SHARD_IDS). */
+  DISCORD_SHARD_COUNT: z.coerce.number().int().min(1).max(10000).optional(),
   /** Questions (/ask, mentions, DMs) one user may ask per window; extra ones get a friendly "slow down". */
   RATE_LIMIT_QUESTIONS: z.coerce.number().int().min(1).max(100000).default(5),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(30),
@@ -50,6 +56,8 @@ export interface Config {
   candidates: number;
   hnswEf: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** Which gateway shards the bot runs (discord.js sharding). */
+  sharding: Sharding;
   discord: {
     /** Secret: never log it. */
     token: string | null;
@@ -68,6 +76,9 @@ export interface Config {
     autoReindex: boolean;
   };
 }
+
+/** `auto`: as many shards as Discord recommends, all here; otherwise these ids out of `count`. */
+export type Sharding = { ids: 'auto'; count: null } | { ids: number[]; count: number };
 
 export class ConfigError extends Error {}
 
@@ -92,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadDotenv()): Config {
     candidates: e.SEARCH_CANDIDATES,
     hnswEf: e.HNSW_EF,
     logLevel: e.LOG_LEVEL,
+    sharding: parseSharding(e.DISCORD_SHARDS, e.DISCORD_SHARD_IDS, e.DISCORD_SHARD_COUNT),
     discord: {
       token: e.DISCORD_TOKEN ?? null,
       clientId: e.DISCORD_CLIENT_ID ?? null,
@@ -107,6 +119,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadDotenv()): Config {
       autoReindex: e.AUTO_REINDEX === 'on',
     },
   };
+}
+
+function parseSharding(shards: 'auto' | number, ids: string | undefined, count: number | undefined): Sharding {
+  const total = count ?? (typeof shards === 'number' ? shards : undefined);
+  if (count !== undefined && typeof shards === 'number' && shards !== count) {
+    throw new ConfigError(`DISCORD_SHARDS=${shards} and DISCORD_SHARD_COUNT=${count} disagree: set one of them (see .env.example).`);
+  }
+  if (ids === undefined) return total === undefined ? { ids: 'auto', count: null } : { ids: range(0, total - 1), count: total };
+  if (total === undefined) {
+    throw new ConfigError('DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT, the total number of shards across all processes (see .env.example).');
+  }
+  const list = [...new Set(ids.split(',').flatMap((part) => {
+    const [a, b] = part.split('-').map((x) => Number(x.trim()));
+    return range(a!, b ?? a!);
+  }))].sort((x, y) => x - y);
+  const outside = list.filter((id) => id >= total);
+  if (outside.length || list.length === 0) {
+    throw new ConfigError(`DISCORD_SHARD_IDS=${ids}: shard ids run from 0 to DISCORD_SHARD_COUNT-1 (${total - 1}).`);
+  }
+  return { ids: list, count: total };
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 }
 
 let dotenvLoaded = false;

@@ -1,5 +1,6 @@
-// The Discord client: intents, partials, REST override and no-ping default;
-// event modules wired to the shared context; startBot() for the CLI and tests.
+// The Discord client: intents, partials, REST override, no-ping default and
+// shards (discord.js's own sharding); event modules wired to the shared
+// context; startBot() for the CLI and tests.
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Partials, type ClientEvents, type ClientOptions } from 'discord.js';
 import { ConfigError, type Config } from '../config.js';
@@ -28,15 +29,37 @@ export function createClient(config: Config, extra: Partial<ClientOptions> = {})
     partials: [Partials.Channel],
     allowedMentions: NO_MENTIONS,
     ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}),
+    ...shardOptions(config),
     ...extra,
   });
+}
+
+/**
+ * Internal sharding: every shard of this process shares one client, so one loaded index serves them
+ * all. Under `npm run start:sharded` discord.js's ShardingManager gives each process its shard in the
+ * SHARDS/SHARD_COUNT environment, which the client reads itself when no shards are passed here.
+ */
+export function shardOptions(config: Config): Partial<ClientOptions> {
+  if (process.env.SHARDING_MANAGER) return {};
+  const { ids, count } = config.sharding;
+  return ids === 'auto' ? { shards: 'auto' } : { shards: ids, shardCount: count };
+}
+
+/** The shard an interaction or message came through (DMs always arrive on shard 0). */
+function shardOfEvent(args: unknown[]): number | undefined {
+  const first = args[0] as { guild?: { shardId?: number } | null; guildId?: string | null } | undefined;
+  if (!first || typeof first !== 'object' || !('guildId' in first)) return undefined;
+  return first.guild?.shardId ?? 0;
 }
 
 export function registerEvents(client: Client, context: BotContext): void {
   for (const e of events) {
     const handler = (...args: unknown[]) => {
       try {
-        const result = (e.execute as (...a: unknown[]) => unknown)(...args, context);
+        // Each event's log lines carry the shard it arrived on; the context is otherwise shared.
+        const shard = shardOfEvent(args);
+        const ctx = shard === undefined ? context : (Object.create(context, { logger: { value: context.logger.child({ shard }) } }) as BotContext);
+        const result = (e.execute as (...a: unknown[]) => unknown)(...args, ctx);
         if (result instanceof Promise) {
           // Tracked, so a shutdown can let replies being written finish.
           context.lifecycle.track(result);
@@ -108,7 +131,10 @@ export async function startBot(config: Config, deps: BotDeps, options: StartOpti
     await client.destroy().catch(() => undefined);
     throw error;
   }
-  logger.info({ ms: Math.round(performance.now() - tLogin), api: config.discord.apiUrl ?? 'discord.com' }, 'connected to Discord');
+  // From here on every line names the shards this process runs (known only now with DISCORD_SHARDS=auto).
+  const shards = client.ws.shards.map((s) => s.id);
+  if (!('shards' in logger.bindings())) logger.setBindings({ shards });
+  logger.info({ ms: Math.round(performance.now() - tLogin), api: config.discord.apiUrl ?? 'discord.com', shardCount: client.options.shardCount }, 'connected to Discord');
   const appId = client.application?.id;
   if (config.discord.clientId && appId && appId !== config.discord.clientId) {
     logger.warn({ configured: config.discord.clientId, actual: appId }, 'DISCORD_CLIENT_ID does not match the bot\'s application id: deploy-commands would register commands for another app');

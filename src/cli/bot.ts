@@ -45,7 +45,15 @@ function redact(text: string): string {
   return secret ? text.split(secret).join('[redacted]') : text;
 }
 
-const logger = createLogger(config.logLevel);
+// Every line names the shards this process runs, when known before login (under npm run start:sharded,
+// discord.js's ShardingManager passes the shard in SHARDS); with DISCORD_SHARDS=auto startBot adds them.
+const knownShards: number[] | null = process.env.SHARDING_MANAGER
+  ? [JSON.parse(process.env.SHARDS ?? '0') as number | number[]].flat()
+  : config.sharding.ids === 'auto'
+    ? null
+    : config.sharding.ids;
+const baseLogger = createLogger(config.logLevel);
+const logger = knownShards ? baseLogger.child({ shards: knownShards }) : baseLogger;
 // A stray rejection (e.g. a reply to a deleted channel) or a throw inside a library callback (e.g.
 // discord.js on a malformed gateway event) is logged; the bot keeps answering.
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
@@ -81,6 +89,8 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// A shard process whose ShardingManager is gone would otherwise run on unsupervised.
+if (process.env.SHARDING_MANAGER && process.send) process.on('disconnect', () => void shutdown('shard manager gone'));
 
 /** The model and index; with AUTO_REINDEX=on a missing, damaged or mismatched index is rebuilt first. */
 async function openIndex(): Promise<OpenedSearch> {

@@ -20,6 +20,10 @@
  * (400 40060), follow-up after defer editing the loading message, echoes of the bot's own
  * messages through the gateway, 429s with Discord's headers, RESUME replay.
  *
+ * Sharding: `shards` is the count GET /gateway/bot recommends; each IDENTIFY with `shard: [i, n]`
+ * opens its own session, which gets the guilds with (guild_id >> 22) % n === i (DMs go to shard 0),
+ * as on Discord. Fault helpers take an optional shard id (default: the lowest one connected).
+ *
  * Compression: discord.js 14 only asks for zlib-stream when the optional `zlib-sync` package is
  * installed (it is not here), but this fake supports `compress=zlib-stream` and identify
  * `compress: true` anyway, so it keeps working if someone installs it.
@@ -193,6 +197,8 @@ export interface FakeDiscordOptions {
   users?: FakeUser[];
   /** Defaults to one guild with #general, #announcements, a Moderator role and alice/mod/owner. */
   guilds?: FakeGuildInit[];
+  /** Shard count recommended by GET /gateway/bot (default 1). */
+  shards?: number;
   /** Sent in HELLO. Discord uses 41250. */
   heartbeatIntervalMs?: number;
   /** Discord gives 3 s to acknowledge an interaction before it answers 10062 Unknown interaction. */
@@ -280,6 +286,8 @@ export interface GatewayLogEntry {
     | 'connect' | 'recv' | 'send' | 'identify' | 'resume' | 'ready' | 'resumed' | 'close'
     | 'client-close' | 'filtered' | 'dropped' | 'invalid-session' | 'reconnect';
   connId: number;
+  /** Shard id of the connection's session, when it has one. */
+  shard?: number;
   op?: number;
   t?: string | null;
   s?: number | null;
@@ -290,6 +298,8 @@ export interface GatewayLogEntry {
 
 export interface SessionInfo {
   id: string;
+  /** [shard id, shard count] from IDENTIFY. */
+  shard: [number, number];
   token: string;
   intents: number;
   seq: number;
@@ -650,6 +660,7 @@ interface Conn {
 
 interface Session {
   id: string;
+  shard: [number, number];
   token: string;
   intents: number;
   seq: number;
@@ -725,7 +736,8 @@ export class FakeDiscord {
   private readonly wss: WebSocketServer;
   private readonly sockets = new Set<Socket>();
   private readonly conns = new Set<Conn>();
-  private session: Session | null = null;
+  /** Gateway sessions by shard id. */
+  private readonly sessions = new Map<number, Session>();
   private nextConnId = 1;
   private nextReqSeq = 1;
   private failRules: Array<FailRule & { remaining: number }> = [];
@@ -748,6 +760,7 @@ export class FakeDiscord {
     };
     this.opts = {
       token: options.token,
+      shards: options.shards ?? 1,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41250,
       interactionAckTimeoutMs: options.interactionAckTimeoutMs ?? 3000,
       interactionTokenTtlMs: options.interactionTokenTtlMs ?? 15 * 60_000,
@@ -837,12 +850,29 @@ export class FakeDiscord {
     return `ws://127.0.0.1:${this.port}/gateway/resume`;
   }
 
-  /** Current gateway session (null before the first IDENTIFY). */
+  /** Current gateway session of the lowest shard (null before the first IDENTIFY). */
   get sessionInfo(): SessionInfo | null {
     const s = this.session;
-    return s
-      ? { id: s.id, token: s.token, intents: s.intents, seq: s.seq, valid: s.valid, connected: !!s.conn && s.conn.ws.readyState === WebSocket.OPEN }
-      : null;
+    return s ? this.info(s) : null;
+  }
+  /** Every shard's session, by shard id. */
+  get shardSessions(): SessionInfo[] {
+    return [...this.sessions.values()].sort((a, b) => a.shard[0] - b.shard[0]).map((s) => this.info(s));
+  }
+  /** Which shard Discord sends a guild's events to: (guild_id >> 22) % count; DMs (null) go to shard 0. */
+  static shardOf(guildId: string | null | undefined, count: number): number {
+    return guildId ? Number((BigInt(guildId) >> 22n) % BigInt(count)) : 0;
+  }
+  private info(s: Session): SessionInfo {
+    return { id: s.id, shard: [...s.shard], token: s.token, intents: s.intents, seq: s.seq, valid: s.valid, connected: !!s.conn && s.conn.ws.readyState === WebSocket.OPEN };
+  }
+  /** The lowest shard's session: the default target of the fault helpers. */
+  private get session(): Session | null {
+    const ids = [...this.sessions.keys()].sort((a, b) => a - b);
+    return ids.length ? this.sessions.get(ids[0]!)! : null;
+  }
+  private sessionOf(shard: number | undefined): Session | null {
+    return shard === undefined ? this.session : (this.sessions.get(shard) ?? null);
   }
   get identifyCount(): number {
     return this.gatewayLog.filter((e) => e.kind === 'identify').length;
@@ -901,7 +931,8 @@ export class FakeDiscord {
   /** Add a guild at runtime (the bot "joins" it): dispatches GUILD_CREATE. */
   addGuild(init: FakeGuildInit): FakeGuild {
     const g = this.addGuildInternal(init);
-    if (this.session) this.dispatch('GUILD_CREATE', this.guildCreatePayload(g, this.session.intents));
+    const s = this.sessionForGuild(g.id);
+    if (s) this.dispatch('GUILD_CREATE', this.guildCreatePayload(g, s.intents));
     return g;
   }
 
@@ -1372,10 +1403,17 @@ export class FakeDiscord {
     );
   }
 
-  /** Dispatch any gateway event (subject to intent filtering). Returns the seq, or null if filtered. */
-  dispatch(t: string, d: Obj): number | null {
-    const s = this.session;
-    if (!s) throw new Error(`fake-discord: cannot dispatch ${t}: no client has identified yet (wait for clientReady)`);
+  /**
+   * Dispatch any gateway event (subject to intent filtering) on the session of the shard its guild
+   * belongs to (or `shard`). Returns the seq, or null if filtered or no session has that shard.
+   */
+  dispatch(t: string, d: Obj, shard?: number): number | null {
+    if (this.sessions.size === 0) throw new Error(`fake-discord: cannot dispatch ${t}: no client has identified yet (wait for clientReady)`);
+    const s = shard === undefined ? this.sessionForGuild(guildOfEvent(t, d)) : (this.sessions.get(shard) ?? null);
+    if (!s) {
+      this.gatewayEvent({ kind: 'filtered', connId: 0, t, detail: `no session for the shard of guild ${String(guildOfEvent(t, d))}` });
+      return null;
+    }
     if (!this.deliverable(t, d, s.intents)) {
       this.gatewayEvent({ kind: 'filtered', connId: s.conn?.id ?? 0, t, detail: 'missing intent' });
       return null;
@@ -1386,6 +1424,12 @@ export class FakeDiscord {
     if (s.conn && s.conn.authed && s.conn.ws.readyState === WebSocket.OPEN) this.send(s.conn, payload);
     else this.gatewayEvent({ kind: 'send', connId: 0, op: 0, t, s: payload.s, detail: 'queued (client disconnected)' });
     return payload.s;
+  }
+
+  /** The session that gets a guild's events (DMs: shard 0), if that shard is connected. */
+  private sessionForGuild(guildId: string | null | undefined): Session | null {
+    for (const s of this.sessions.values()) if (s.shard[0] === FakeDiscord.shardOf(guildId, s.shard[1])) return s;
+    return null;
   }
 
   private deliverable(t: string, d: Obj, intents: number): boolean {
@@ -1418,20 +1462,21 @@ export class FakeDiscord {
   // Test helpers: gateway fault injection
   // -------------------------------------------------------------------------------------------
 
-  /** Close the bot's gateway connection with a close code (4000 → client resumes). */
-  closeGateway(code = 4000, reason = 'fake-discord: closed by test'): boolean {
-    const conn = this.session?.conn;
-    if (!conn || conn.ws.readyState !== WebSocket.OPEN) return false;
+  /** Close a shard's gateway connection (default: the lowest shard's) with a close code (4000 → client resumes). */
+  closeGateway(code = 4000, reason = 'fake-discord: closed by test', shard?: number): boolean {
+    const session = this.sessionOf(shard);
+    const conn = session?.conn;
+    if (!session || !conn || conn.ws.readyState !== WebSocket.OPEN) return false;
     // Discord invalidates the session for these codes; the client must re-identify.
-    if ([4007, 4009].includes(code) && this.session) this.session.valid = false;
+    if ([4007, 4009].includes(code)) session.valid = false;
     this.gatewayEvent({ kind: 'close', connId: conn.id, code, detail: 'closed by server' });
     conn.ws.close(code, reason);
     return true;
   }
 
   /** Send op 7 Reconnect: the client should reconnect and RESUME. */
-  sendReconnect(): boolean {
-    const conn = this.session?.conn;
+  sendReconnect(shard?: number): boolean {
+    const conn = this.sessionOf(shard)?.conn;
     if (!conn || conn.ws.readyState !== WebSocket.OPEN) return false;
     this.gatewayEvent({ kind: 'reconnect', connId: conn.id });
     this.send(conn, { op: 7, d: null });
@@ -1439,10 +1484,11 @@ export class FakeDiscord {
   }
 
   /** Send op 9 Invalid Session. resumable=false invalidates the session (client re-identifies). */
-  sendInvalidSession(resumable: boolean): boolean {
-    const conn = this.session?.conn;
-    if (!conn || conn.ws.readyState !== WebSocket.OPEN) return false;
-    if (!resumable && this.session) this.session.valid = false;
+  sendInvalidSession(resumable: boolean, shard?: number): boolean {
+    const session = this.sessionOf(shard);
+    const conn = session?.conn;
+    if (!session || !conn || conn.ws.readyState !== WebSocket.OPEN) return false;
+    if (!resumable) session.valid = false;
     this.gatewayEvent({ kind: 'invalid-session', connId: conn.id, detail: { resumable } });
     this.send(conn, { op: 9, d: resumable });
     return true;
@@ -1528,7 +1574,9 @@ export class FakeDiscord {
   }
 
   private gatewayEvent(e: Omit<GatewayLogEntry, 'at'>): void {
-    const entry = { at: Date.now(), ...e };
+    let shard = e.shard;
+    if (shard === undefined && e.connId) for (const c of this.conns) if (c.id === e.connId && c.session) shard = c.session.shard[0];
+    const entry = { at: Date.now(), ...e, ...(shard !== undefined ? { shard } : {}) };
     this.gatewayLog.push(entry);
     if (e.kind !== 'recv' && e.kind !== 'send') this.log(`gateway ${e.kind} ${JSON.stringify({ ...e, kind: undefined })}`);
     this.notify(this.gatewayWaiters, entry);
@@ -1562,7 +1610,7 @@ export class FakeDiscord {
     ws.on('close', (code) => {
       this.conns.delete(conn);
       conn.deflate?.close();
-      this.gatewayEvent({ kind: 'client-close', connId: conn.id, code });
+      this.gatewayEvent({ kind: 'client-close', connId: conn.id, code, ...(conn.session ? { shard: conn.session.shard[0] } : {}) });
       const s = conn.session;
       if (s && s.conn === conn) {
         s.conn = null;
@@ -1659,11 +1707,12 @@ export class FakeDiscord {
       conn.ws.close(4014, 'Disallowed intent(s).');
       return;
     }
-    if (Array.isArray(d.shard) && (d.shard[1] !== 1 || d.shard[0] !== 0)) {
+    const shard: [number, number] = Array.isArray(d.shard) ? [d.shard[0], d.shard[1]] : [0, 1];
+    if (!shard.every(Number.isInteger) || shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1]) {
       conn.ws.close(4010, 'Invalid shard.');
       return;
     }
-    const old = this.session;
+    const old = this.sessions.get(shard[0]) ?? null;
     if (old) {
       // Like Discord, a new session does not get the old session's undelivered events.
       const lost = old.buffer.filter((p) => p.s > old.deliveredSeq).map((p) => p.t);
@@ -1672,6 +1721,7 @@ export class FakeDiscord {
     }
     const session: Session = {
       id: randomBytes(16).toString('hex'),
+      shard,
       token,
       intents: d.intents,
       seq: 0,
@@ -1682,20 +1732,21 @@ export class FakeDiscord {
       deliveredSeq: 0,
     };
     if (d.presence) this.presence = d.presence;
-    this.session = session;
+    this.sessions.set(shard[0], session);
     conn.session = session;
     conn.authed = true;
     conn.identifyCompress = d.compress === true && !conn.deflate;
-    this.gatewayEvent({ kind: 'identify', connId: conn.id, detail: { intents: d.intents, properties: d.properties, compress: d.compress } });
+    this.gatewayEvent({ kind: 'identify', connId: conn.id, shard: shard[0], detail: { intents: d.intents, properties: d.properties, compress: d.compress, shard } });
+    const guilds = [...this.guilds.values()].filter((g) => FakeDiscord.shardOf(g.id, shard[1]) === shard[0]);
     this.dispatch('READY', {
       v: 10,
       user: { ...this.apiUser(this.botUser), verified: true, mfa_enabled: false, email: null },
       user_settings: {},
-      guilds: [...this.guilds.keys()].map((id) => ({ id, unavailable: true })),
+      guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
       session_id: session.id,
       session_type: 'normal',
       resume_gateway_url: this.resumeGatewayUrl,
-      shard: [0, 1],
+      shard,
       application: { id: this.ids.applicationId, flags: 0 },
       private_channels: [],
       presences: [],
@@ -1704,17 +1755,17 @@ export class FakeDiscord {
       geo_ordered_rtc_regions: [],
       auth: {},
       _trace: ['fake-discord'],
-    });
+    }, shard[0]);
     this.gatewayEvent({ kind: 'ready', connId: conn.id, detail: { sessionId: session.id } });
     // Without GUILDS Discord sends no GUILD_CREATE; discord.js then marks ready immediately.
-    for (const g of this.guilds.values()) this.dispatch('GUILD_CREATE', this.guildCreatePayload(g, session.intents));
+    for (const g of guilds) this.dispatch('GUILD_CREATE', this.guildCreatePayload(g, session.intents), shard[0]);
   }
 
   private onResume(conn: Conn, d: Obj): void {
-    const s = this.session;
+    const s = [...this.sessions.values()].find((x) => x.id === d.session_id) ?? null;
     const token = String(d.token ?? '').replace(/^Bot\s+/i, '');
     const seq = typeof d.seq === 'number' ? d.seq : -1;
-    this.gatewayEvent({ kind: 'resume', connId: conn.id, detail: { sessionId: d.session_id, seq } });
+    this.gatewayEvent({ kind: 'resume', connId: conn.id, ...(s ? { shard: s.shard[0] } : {}), detail: { sessionId: d.session_id, seq } });
     if (!s || !s.valid || d.session_id !== s.id || token !== s.token || seq > s.seq) {
       // Like Discord: the session can't be resumed; the client must identify again.
       if (s && d.session_id === s.id) s.valid = false;
@@ -1997,7 +2048,7 @@ export class FakeDiscord {
 
   /** Send MESSAGE_CREATE/UPDATE/DELETE for the bot's own message, as Discord does. */
   private echo(t: 'MESSAGE_CREATE' | 'MESSAGE_UPDATE' | 'MESSAGE_DELETE', message: Obj): void {
-    if (!this.opts.echoBotMessages || !this.session) return;
+    if (!this.opts.echoBotMessages || this.sessions.size === 0) return;
     if (Number(message.flags ?? 0) & MESSAGE_FLAG_EPHEMERAL) return;
     const channel = this.channels.get(message.channel_id as string);
     const guildId = channel?.type === ChannelTypes.DM ? undefined : channel?.guildId;
@@ -2100,7 +2151,7 @@ export class FakeDiscord {
     this.route('GET /gateway/bot', () =>
       json(200, {
         url: this.gatewayUrl,
-        shards: 1,
+        shards: this.opts.shards,
         session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
       }),
     );
@@ -2552,6 +2603,13 @@ export class FakeDiscord {
 }
 
 /** Start a fake Discord on 127.0.0.1 (random port by default). */
+/** The guild an event belongs to (GUILD_CREATE/UPDATE/DELETE carry it as `id`). */
+function guildOfEvent(t: string, d: Obj): string | null {
+  if (d.guild_id) return String(d.guild_id);
+  if ((t === 'GUILD_CREATE' || t === 'GUILD_UPDATE' || t === 'GUILD_DELETE') && d.id) return String(d.id);
+  return null;
+}
+
 export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
   return new FakeDiscord(options).listen(options.port ?? 0);
 }

@@ -44,6 +44,12 @@ const schema = z.object({
   WATCH_DATA: z.enum(['on', 'off']).default('off'),
   /** At bot start, build the index when it is missing, damaged or for another model, instead of refusing to start. */
   AUTO_REINDEX: z.enum(['on', 'off']).default('off'),
+  /** SQLite file for the question log and feedback (/stats, npm run report), relative to the project; `off` records nothing. */
+  STATS_DB: z.string().min(1).default('embeddings/bot.sqlite'),
+  /** Secret mixed into user-id hashes; when unset, one is generated on first use and kept in the database. */
+  STATS_SALT: z.string().min(16, 'must be at least 16 characters (or leave it empty to have one generated)').optional(),
+  /** Questions and votes older than this are deleted (checked at start and daily). */
+  STATS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
 export interface Config {
@@ -74,6 +80,14 @@ export interface Config {
     shutdownGraceSeconds: number;
     watchData: boolean;
     autoReindex: boolean;
+  };
+  /** The question log (src/insight). */
+  stats: {
+    /** Absolute path of the SQLite file, or null when STATS_DB=off. */
+    db: string | null;
+    /** Secret: never log it. */
+    salt: string | null;
+    retentionDays: number;
   };
 }
 
@@ -117,6 +131,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadDotenv()): Config {
       shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
       watchData: e.WATCH_DATA === 'on',
       autoReindex: e.AUTO_REINDEX === 'on',
+    },
+    stats: {
+      db: e.STATS_DB === 'off' ? null : fromRoot(e.STATS_DB),
+      salt: e.STATS_SALT ?? null,
+      retentionDays: e.STATS_RETENTION_DAYS,
     },
   };
 }

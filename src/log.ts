@@ -2,7 +2,7 @@
 // Secrets are redacted by key wherever they appear in logged objects.
 import pino, { type Logger } from 'pino';
 
-export const REDACTED_KEYS = ['token', 'DISCORD_TOKEN', 'authorization', 'Authorization', '*.token', '*.DISCORD_TOKEN', '*.authorization', '*.Authorization', 'headers.authorization', 'config.discord.token', 'discord.token'];
+export const REDACTED_KEYS = ['token', 'DISCORD_TOKEN', 'authorization', 'Authorization', '*.token', '*.DISCORD_TOKEN', '*.authorization', '*.Authorization', 'headers.authorization', 'config.discord.token', 'discord.token', 'salt', '*.salt', 'config.stats.salt'];
 
 export function createLogger(level: string, options: { pretty?: boolean; destination?: NodeJS.WritableStream } = {}): Logger {
   const pretty = options.pretty ?? (process.stdout.isTTY && !options.destination);

@@ -74,7 +74,7 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
     const k = options.k ?? settings.topK;
     const key = `${k}\u0000${question}`;
     const known = answers.get(key);
-    if (known) return known;
+    if (known) return { ...known, cached: true };
     const answer = await compute(question, k);
     answers.set(key, answer);
     return answer;
@@ -87,9 +87,10 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
     const t0 = performance.now();
     const query = prepareQuery(question);
     const tokens = keywordTokens(query);
+    const asked = { language: query.english ? ('en' as const) : ('zh' as const), places: query.regions.map((r) => r.name) };
     if (tokens.length === 0) {
       timings = { total: performance.now() - t0 };
-      return { question: query.text, truncated: query.truncated, answerable: false, reason: 'The question has no words to search for.', hits: [] };
+      return { question: query.text, truncated: query.truncated, answerable: false, reason: 'The question has no words to search for.', hits: [], ...asked };
     }
     const vector = await cache.embed(embeddingText(query));
     await takeTurn();
@@ -129,7 +130,7 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
     });
     const verdict = judgeAnswerable(query, hits, { corpusRegions, inCorpus: wordInCorpus((t) => index.keywords.documentFrequency(t)), saysAbout });
     timings = { embed: t1 - t0, vector: t2 - t1, keyword: t3 - t2, fuse: performance.now() - t3, total: performance.now() - t0 };
-    return { question: query.text, truncated: query.truncated, answerable: verdict.answerable, reason: verdict.reason, hits };
+    return { question: query.text, truncated: query.truncated, answerable: verdict.answerable, reason: verdict.reason, hits, ...asked };
   }
 
   return { index, search, lastTimings: () => timings };

@@ -38,4 +38,10 @@ export interface Answer {
   /** Why the answer is "not found", for the reply (null when answerable). */
   reason: string | null;
   hits: Hit[];
+  /** The question's language as the query step read it (absent on answers not made by the searcher). */
+  language?: 'zh' | 'en';
+  /** Places the question names (canonical names, distinct). */
+  places?: string[];
+  /** True when the answer was served from the searcher's answer cache. */
+  cached?: boolean;
 }

@@ -10,20 +10,31 @@ export interface Answered {
   answer: Answer;
   /** The index generation that answered: format citations and buttons against it, not a newer one. */
   view: IndexView;
+  /** The question's id in the question log (for its 👍/👎 row), or null when nothing is recorded. */
+  questionId: string | null;
 }
 
-export async function answerQuestion(context: BotContext, question: string, via: QuestionVia, user: string): Promise<Answered> {
+/** Where a question was asked (recorded with it). */
+export interface AskedIn {
+  guildId: string | null;
+  channelId: string | null;
+}
+
+export async function answerQuestion(context: BotContext, question: string, via: QuestionVia, user: string, where: AskedIn = { guildId: null, channelId: null }): Promise<Answered> {
   const t0 = performance.now();
   const view = context.view();
   // Always the same k, so page n of "More results" is page n of the first answer.
   const answer = await view.searcher.search(question, { k: PAGE_SIZE * MAX_PAGES });
+  const latencyMs = performance.now() - t0;
+  // Only queued here: the row is written after the reply is sent.
+  const questionId = context.questionLog.record({ via: via === 'page' ? 'button' : via, userId: user, answer, latencyMs, ...where });
   context.logger.info(
     {
       event: 'question',
       via,
       user,
       question: question.length > 120 ? `${question.slice(0, 120)}…` : question,
-      ms: Math.round(performance.now() - t0),
+      ms: Math.round(latencyMs),
       results: answer.answerable ? answer.hits.length : 0,
       answerable: answer.answerable,
       truncated: answer.truncated,
@@ -31,7 +42,7 @@ export async function answerQuestion(context: BotContext, question: string, via:
     },
     'question answered',
   );
-  return { answer, view };
+  return { answer, view, questionId };
 }
 
 export const EMPTY_QUESTION: BotMessage = {

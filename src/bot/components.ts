@@ -6,6 +6,7 @@ import { sourceView } from './commands/source.js';
 import { MAX_PAGES, PAGE_SIZE, type BotContext } from './context.js';
 import { parseCustomId } from './custom-ids.js';
 import { answerEmbed, answerText, errorMessage, fullParagraphMessage } from './format.js';
+import { withFeedback } from './feedback.js';
 import { editOptions, replyOptions, updateOptions } from './respond.js';
 
 const EXPIRED = '这个按钮已过期，请重新提问（/ask）。This button has expired; please ask again with /ask.';
@@ -41,8 +42,8 @@ export async function handleButton(interaction: ButtonInteraction, context: BotC
   }
   // Searching may take a moment: acknowledge by "updating" first, then edit the message in place.
   await interaction.deferUpdate();
-  const { answer, view } = await answerQuestion(context, remembered.question, 'page', interaction.user.id);
+  const { answer, view, questionId } = await answerQuestion(context, remembered.question, 'page', interaction.user.id, { guildId: interaction.guildId, channelId: interaction.channelId });
   const page = { answer, page: id.page, pageSize: PAGE_SIZE, maxPages: MAX_PAGES, key: id.key, reportIndex: view.reportIndex };
   const message = remembered.style === 'embed' ? answerEmbed(page) : answerText(page);
-  await interaction.editReply(editOptions(message, context.logger));
+  await interaction.editReply(editOptions(withFeedback(message, questionId), context.logger));
 }

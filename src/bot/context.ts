@@ -11,6 +11,7 @@ import type { Store } from '../index/store.js';
 import { regionParagraphCount, regionsCovered } from '../summaries/summary.js';
 import type { Region } from '../places/lookup.js';
 import type { Searcher } from '../retrieval/searcher.js';
+import { QuestionLog } from '../insight/question-log.js';
 import { Bounded, RateLimiter } from './admission.js';
 import { Lifecycle } from './lifecycle.js';
 import { Lru } from './lru.js';
@@ -29,6 +30,8 @@ export interface BotDeps {
   /** Rebuildable index (/reindex, data watcher); defaults to a fixed one over `searcher`. */
   live?: LiveIndex;
   logger: Logger;
+  /** Where questions and votes are recorded; default: nowhere. */
+  questionLog?: QuestionLog;
 }
 
 export interface RememberedQuestion {
@@ -69,6 +72,8 @@ export interface BotContext extends IndexView {
   /** Questions being answered now (the bounded queue). */
   readonly pending: Bounded;
   readonly lifecycle: Lifecycle;
+  /** Questions asked and votes (src/insight); records nothing when STATS_DB=off. */
+  readonly questionLog: QuestionLog;
   /** Stores a question for its buttons; returns the short key. */
   remember(entry: RememberedQuestion): string;
 }
@@ -128,6 +133,7 @@ export function createContext(deps: BotDeps, settings: BotSettings = DEFAULT_SET
     rateLimiter: new RateLimiter(settings.rateLimitQuestions, settings.rateLimitWindowSeconds * 1000),
     pending: new Bounded(settings.maxPendingQuestions),
     lifecycle: new Lifecycle(),
+    questionLog: deps.questionLog ?? new QuestionLog({ file: null, salt: null, retentionDays: 1, logger: deps.logger }),
     remember(entry) {
       // Random rather than a counter: after a restart, an old button must not reach a new question.
       let key: string;

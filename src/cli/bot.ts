@@ -11,6 +11,7 @@ import { rebuildIndex, searcherRebuilder } from '../runtime/rebuild.js';
 import { createLogger } from '../log.js';
 import { startBot, type RunningBot } from '../bot/client.js';
 import { openSearch, type OpenedSearch } from '../runtime/open.js';
+import { QuestionLog } from '../insight/question-log.js';
 
 export const NO_TOKEN_MESSAGE = [
   'error: DISCORD_TOKEN is not set, so the bot cannot log in to Discord.',
@@ -67,11 +68,15 @@ logger.info(
   'model and index loaded',
 );
 const live = new LiveIndex(opened.searcher, searcherRebuilder(config, opened.embedder));
+// Opening never throws: an unusable file is logged once and the bot answers without recording.
+const questionLog = new QuestionLog({ file: config.stats.db, salt: config.stats.salt, retentionDays: config.stats.retentionDays, logger });
+if (questionLog.enabled) logger.info({ file: config.stats.db, retentionDays: config.stats.retentionDays }, 'recording questions and feedback');
 
 let bot: RunningBot;
 try {
-  bot = await startBot(config, { searcher: opened.searcher, live, logger });
+  bot = await startBot(config, { searcher: opened.searcher, live, logger, questionLog });
 } catch (error) {
+  questionLog.close();
   await opened.close().catch(() => undefined);
   fail(`error: ${loginProblem(error)}`);
 }
@@ -82,6 +87,8 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   logger.info({ signal, detail: 'no new questions; finishing replies in flight' }, 'shutting down');
   await bot.stop().catch((error: unknown) => logger.warn({ err: error }, 'error while logging out'));
+  // After the replies in flight: their rows are written too.
+  questionLog.close();
   await opened.close().catch(() => undefined);
   logger.info('stopped');
   // pino writes synchronously to stdout; exit once the line is out.

@@ -42,27 +42,36 @@ export interface GapsReport extends Figures {
 
 const TOP = 5;
 
-export function figures(db: Db, since: number, until = Date.now()): Figures {
-  const window = { since, until };
-  const count = (db.prepare('SELECT count(*) AS n FROM questions WHERE asked_at >= @since AND asked_at <= @until').get(window) as { n: number }).n;
+/** Which questions: asked in [since, until], and in one server when `guild` is given. */
+export interface Window {
+  since: number;
+  until: number;
+  guild?: string | null;
+}
+
+const IN_WINDOW = 'q.asked_at >= @since AND q.asked_at <= @until AND (@guild IS NULL OR q.guild_id = @guild)';
+
+export function figures(db: Db, { since, until, guild = null }: Window): Figures {
+  const window = { since, until, guild };
+  const count = (db.prepare(`SELECT count(*) AS n FROM questions q WHERE ${IN_WINDOW}`).get(window) as { n: number }).n;
   const verdicts: Record<Verdict, number> = { answer: 0, related: 0, none: 0 };
-  for (const row of db.prepare('SELECT verdict, count(*) AS n FROM questions WHERE asked_at >= @since AND asked_at <= @until GROUP BY verdict').all(window) as Array<{ verdict: Verdict; n: number }>) {
+  for (const row of db.prepare(`SELECT verdict, count(*) AS n FROM questions q WHERE ${IN_WINDOW} GROUP BY verdict`).all(window) as Array<{ verdict: Verdict; n: number }>) {
     verdicts[row.verdict] = row.n;
   }
   const votes = { up: 0, down: 0 };
   for (const row of db
-    .prepare('SELECT f.vote, count(*) AS n FROM feedback f JOIN questions q ON q.id = f.question_id WHERE q.asked_at >= @since AND q.asked_at <= @until GROUP BY f.vote')
+    .prepare(`SELECT f.vote, count(*) AS n FROM feedback f JOIN questions q ON q.id = f.question_id WHERE ${IN_WINDOW} GROUP BY f.vote`)
     .all(window) as Array<{ vote: number; n: number }>) {
     if (row.vote === 1) votes.up = row.n;
     else votes.down = row.n;
   }
-  const nth = db.prepare('SELECT latency_ms AS ms FROM questions WHERE asked_at >= @since AND asked_at <= @until ORDER BY latency_ms LIMIT 1 OFFSET @offset');
+  const nth = db.prepare(`SELECT latency_ms AS ms FROM questions q WHERE ${IN_WINDOW} ORDER BY latency_ms LIMIT 1 OFFSET @offset`);
   // Nearest-rank percentiles.
   const percentile = (p: number) => (count === 0 ? null : (nth.get({ ...window, offset: Math.ceil(p * count) - 1 }) as { ms: number }).ms);
   const topPlaces = db
     .prepare(
       `SELECT p.place, count(*) AS count FROM question_places p JOIN questions q ON q.id = p.question_id
-       WHERE q.asked_at >= @since AND q.asked_at <= @until GROUP BY p.place ORDER BY count DESC, p.place LIMIT ${TOP}`,
+       WHERE ${IN_WINDOW} GROUP BY p.place ORDER BY count DESC, p.place LIMIT ${TOP}`,
     )
     .all(window) as Array<{ place: string; count: number }>;
   return {
@@ -73,21 +82,21 @@ export function figures(db: Db, since: number, until = Date.now()): Figures {
     votes,
     latencyMs: { p50: percentile(0.5), p95: percentile(0.95) },
     topPlaces,
-    topNotFound: groupQuestions(notFoundQuestions(db, since, until)).slice(0, TOP),
+    topNotFound: groupQuestions(notFoundQuestions(db, window)).slice(0, TOP),
   };
 }
 
-export function gapsReport(db: Db, since: number, until = Date.now()): GapsReport {
-  const window = { since, until };
-  const base = figures(db, since, until);
+export function gapsReport(db: Db, { since, until, guild = null }: Window): GapsReport {
+  const window = { since, until, guild };
+  const base = figures(db, window);
   const byVia: Partial<Record<Via, number>> = {};
-  for (const row of db.prepare('SELECT via, count(*) AS n FROM questions WHERE asked_at >= @since AND asked_at <= @until GROUP BY via').all(window) as Array<{ via: Via; n: number }>) {
+  for (const row of db.prepare(`SELECT via, count(*) AS n FROM questions q WHERE ${IN_WINDOW} GROUP BY via`).all(window) as Array<{ via: Via; n: number }>) {
     byVia[row.via] = row.n;
   }
-  const cached = (db.prepare('SELECT count(*) AS n FROM questions WHERE cached = 1 AND asked_at >= @since AND asked_at <= @until').get(window) as { n: number }).n;
+  const cached = (db.prepare(`SELECT count(*) AS n FROM questions q WHERE cached = 1 AND ${IN_WINDOW}`).get(window) as { n: number }).n;
 
   const downRows = db
-    .prepare('SELECT q.question, f.reason FROM feedback f JOIN questions q ON q.id = f.question_id WHERE f.vote = -1 AND q.asked_at >= @since AND q.asked_at <= @until ORDER BY q.asked_at')
+    .prepare(`SELECT q.question, f.reason FROM feedback f JOIN questions q ON q.id = f.question_id WHERE f.vote = -1 AND ${IN_WINDOW} ORDER BY q.asked_at`)
     .all(window) as Array<{ question: string; reason: Reason | null }>;
   const disliked = groupSimilarQuestions(downRows.map((r) => r.question)).map((group) => {
     const wordings = new Set(group.variants);
@@ -99,7 +108,7 @@ export function gapsReport(db: Db, since: number, until = Date.now()): GapsRepor
       `SELECT c.report, c.paragraph, f.reason FROM feedback f
        JOIN questions q ON q.id = f.question_id
        JOIN citations c ON c.question_id = f.question_id AND c.rank = 1
-       WHERE f.vote = -1 AND q.asked_at >= @since AND q.asked_at <= @until`,
+       WHERE f.vote = -1 AND ${IN_WINDOW}`,
     )
     .all(window) as Array<{ report: string; paragraph: number; reason: Reason | null }>;
   const passages = new Map<string, { report: string; paragraph: number; reasons: Array<Reason | null> }>();
@@ -117,14 +126,14 @@ export function gapsReport(db: Db, since: number, until = Date.now()): GapsRepor
     ...base,
     byVia,
     cachedShare: base.questions === 0 ? 0 : cached / base.questions,
-    notFound: groupSimilarQuestions(notFoundQuestions(db, since, until)),
+    notFound: groupSimilarQuestions(notFoundQuestions(db, window)),
     disliked,
     dislikedPassages,
   };
 }
 
-function notFoundQuestions(db: Db, since: number, until: number): string[] {
-  const rows = db.prepare("SELECT question FROM questions WHERE verdict = 'none' AND asked_at >= ? AND asked_at <= ? ORDER BY asked_at").all(since, until) as Array<{ question: string }>;
+function notFoundQuestions(db: Db, window: Required<Window>): string[] {
+  const rows = db.prepare(`SELECT question FROM questions q WHERE verdict = 'none' AND ${IN_WINDOW} ORDER BY asked_at`).all(window) as Array<{ question: string }>;
   return rows.map((r) => r.question);
 }
 

@@ -11,9 +11,13 @@ export interface QuestionGroup {
   variants: string[];
 }
 
-/** What two wordings of one question share: simplified, lower-case, half-width, no punctuation, symbols or spaces. */
+/** What two wordings of one question share: simplified, lower-case, half-width, no punctuation or symbols, spaces only between Latin words. */
 export function questionKey(text: string): string {
-  return toSimplified(text.normalize('NFKC')).toLowerCase().replace(/[\p{P}\p{S}\p{Z}\s]+/gu, '');
+  return toSimplified(text.normalize('NFKC'))
+    .toLowerCase()
+    .replace(/[\p{P}\p{S}\p{Z}\s]+/gu, ' ')
+    .replace(/ (?![a-z0-9])|(?<![a-z0-9]) /g, '')
+    .trim();
 }
 
 /** Groups by questionKey; most asked first. */
@@ -22,19 +26,23 @@ export function groupQuestions(questions: readonly string[]): QuestionGroup[] {
 }
 
 /**
- * Groups by questionKey, then merges groups whose keys share at least
- * `threshold` of their character pairs (Dice coefficient over bigrams): "北京
- * 有多少党员" and "北京市有多少党员" are one entry on the operator's list. A
- * group joins the first (most asked) group it is similar enough to.
+ * Groups by questionKey, then merges groups whose keys are made of nearly the
+ * same units (Han characters one by one, Latin words whole): a Dice overlap of
+ * at least `threshold` over those multisets. "北京有多少党员" joins "北京市有多少
+ * 党员" (0.93) and "雄安新区人口有多少" joins "雄安新区有多少人口" (1.0), while
+ * "北京有多少党组织" (0.80) and "上海有多少党员" (0.71) stay apart: one differing
+ * word is a different question. A group joins the first (most asked) group it
+ * is close enough to.
  */
-export function groupSimilarQuestions(questions: readonly string[], threshold = 0.7): QuestionGroup[] {
+export function groupSimilarQuestions(questions: readonly string[], threshold = 0.85): QuestionGroup[] {
   const exact = [...byKey(questions)].sort((a, b) => total(b[1]) - total(a[1]));
-  const merged: Array<{ bigrams: Set<string>; wordings: Map<string, number> }> = [];
+  const merged: Array<{ units: Map<string, number>; size: number; wordings: Map<string, number> }> = [];
   for (const [key, wordings] of exact) {
-    const bigrams = bigramsOf(key);
-    const into = merged.find((m) => dice(m.bigrams, bigrams) >= threshold);
+    const units = unitsOf(key);
+    const size = [...units.values()].reduce((a, b) => a + b, 0);
+    const into = merged.find((m) => dice(m.units, m.size, units, size) >= threshold);
     if (into) for (const [w, n] of wordings) into.wordings.set(w, (into.wordings.get(w) ?? 0) + n);
-    else merged.push({ bigrams, wordings: new Map(wordings) });
+    else merged.push({ units, size, wordings: new Map(wordings) });
   }
   return merged.map((m) => toGroup(m.wordings)).sort(byCount);
 }
@@ -61,17 +69,16 @@ function toGroup(wordings: Map<string, number>): QuestionGroup {
 
 const byCount = (a: QuestionGroup, b: QuestionGroup) => b.count - a.count;
 
-function bigramsOf(key: string): Set<string> {
-  const chars = [...key];
-  if (chars.length < 2) return new Set(chars);
-  const out = new Set<string>();
-  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i]! + chars[i + 1]!);
+/** A key's units with their counts: Latin words and digit runs whole, every other character alone. */
+function unitsOf(key: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [unit] of key.matchAll(/[a-z0-9]+|[^ ]/gu)) out.set(unit, (out.get(unit) ?? 0) + 1);
   return out;
 }
 
-function dice(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 || b.size === 0) return 0;
+function dice(a: Map<string, number>, aSize: number, b: Map<string, number>, bSize: number): number {
+  if (aSize === 0 || bSize === 0) return 0;
   let shared = 0;
-  for (const x of a) if (b.has(x)) shared++;
-  return (2 * shared) / (a.size + b.size);
+  for (const [unit, n] of a) shared += Math.min(n, b.get(unit) ?? 0);
+  return (2 * shared) / (aSize + bSize);
 }

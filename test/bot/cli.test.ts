@@ -1,12 +1,14 @@
 // The bot's command-line entry points, run as a user would (npm scripts), with
 // an explicit environment: DISCORD_* set to '' so a developer's .env cannot
 // fill them in (dotenv never overrides a variable that is already set).
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from '../fake-discord/server.js';
 import { build, copyOfReports, tempDir } from '../support/index-fixture.js';
 import { killGroup, spawnClean, TSX, type Spawned } from '../support/spawn.js';
 
-const EXPECTED_COMMANDS = ['ask', 'region', 'regions', 'source', 'help', 'reindex'];
+const EXPECTED_COMMANDS = ['ask', 'region', 'regions', 'source', 'help', 'reindex', 'stats'];
 
 /** `npm run <script>`, or for `tsx:<file>` the command the script runs, without npm in between. */
 function start(script: string, env: Record<string, string>): Spawned {
@@ -39,7 +41,8 @@ describe('npm start', () => {
     const fake = await startFakeDiscord({ token: 'start-token' });
     // npm does not pass a SIGTERM on to its script (a terminal's Ctrl-C reaches the whole process
     // group instead), so this runs what `npm start` runs: tsx, which relays signals to the bot.
-    const bot = start('tsx:src/cli/bot.ts', { DISCORD_TOKEN: 'start-token', DISCORD_API_URL: fake.apiUrl, INDEX_DIR: indexDir });
+    const statsDb = path.join(await tempDir('start-stats'), 'bot.sqlite');
+    const bot = start('tsx:src/cli/bot.ts', { DISCORD_TOKEN: 'start-token', DISCORD_API_URL: fake.apiUrl, INDEX_DIR: indexDir, STATS_DB: statsDb });
     try {
       await fake.waitForGateway((e) => e.kind === 'ready', 25_000);
       await expect.poll(() => bot.output.stdout, { timeout: 5000 }).toContain('connected to Discord');
@@ -54,6 +57,10 @@ describe('npm start', () => {
       expect(logs.find((l) => l.msg === 'question answered')).toMatchObject({ ms: expect.any(Number), results: expect.any(Number) });
       expect(logs.some((l) => l.msg === 'shutting down')).toBe(true);
       expect(stdout).not.toContain('start-token');
+      // The question was recorded, its row written on the way out.
+      const db = new Database(statsDb, { readonly: true });
+      expect(db.prepare('SELECT verdict, via FROM questions').all()).toEqual([{ verdict: 'answer', via: 'mention' }]);
+      db.close();
     } finally {
       killGroup(bot.child);
       await fake.close();
@@ -75,7 +82,7 @@ describe('npm run deploy-commands against the fake Discord', () => {
     const { code, stdout, stderr } = await run('deploy-commands', { ...env(), DISCORD_GUILD_ID: fake.ids.guildId });
     expect(stderr.replace(/npm warn.*\n/g, '')).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/Registered 6 commands in guild/);
+    expect(stdout).toMatch(/Registered 7 commands in guild/);
     const put = await fake.waitForRequest((r) => r.method === 'PUT');
     expect(put.path).toBe(`/applications/${fake.ids.applicationId}/guilds/${fake.ids.guildId}/commands`);
     expect(put.status).toBe(200);
@@ -88,9 +95,10 @@ describe('npm run deploy-commands against the fake Discord', () => {
     expect(option('source', 'report')).toMatchObject({ type: 3, autocomplete: true });
     expect(option('source', 'paragraph')).toMatchObject({ type: 4, min_value: 1 });
     for (const c of body) expect(c.description.length).toBeLessThanOrEqual(100);
-    // Operator command: hidden from members without Manage Server (32), guild only (the bot also checks at run time).
-    expect(body.find((c) => c.name === 'reindex')).toMatchObject({ default_member_permissions: '32', contexts: [0] });
-    for (const c of body.filter((c) => c.name !== 'reindex')) expect(c.default_member_permissions ?? null).toBeNull();
+    // Operator commands: hidden from members without Manage Server (32), guild only (the bot also checks at run time).
+    const operator = ['reindex', 'stats'];
+    for (const name of operator) expect(body.find((c) => c.name === name)).toMatchObject({ default_member_permissions: '32', contexts: [0] });
+    for (const c of body.filter((c) => !operator.includes(c.name))) expect(c.default_member_permissions ?? null).toBeNull();
   });
 
   it('registers globally without DISCORD_GUILD_ID', async () => {

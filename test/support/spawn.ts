@@ -24,6 +24,8 @@ export function spawnClean(command: string, args: string[], env: Record<string, 
       DISCORD_GUILD_ID: '',
       DISCORD_API_URL: '',
       LOG_LEVEL: 'info',
+      // Tests record questions only where they say so, never into the project's embeddings/.
+      STATS_DB: 'off',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

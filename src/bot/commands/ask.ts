@@ -2,6 +2,7 @@
 import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import { admitQuestion, answerQuestion, EMPTY_QUESTION } from '../answer.js';
 import { MAX_PAGES, PAGE_SIZE, type BotContext } from '../context.js';
+import { withFeedback } from '../feedback.js';
 import { answerEmbed } from '../format.js';
 import { cleanQuestion } from '../question-text.js';
 import { editOptions, replyOptions } from '../respond.js';
@@ -33,10 +34,10 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   try {
     // Acknowledge first: Discord allows 3 s, and a cold query embedding or a busy event loop could take longer.
     await interaction.deferReply();
-    const { answer, view } = await answerQuestion(context, question, 'ask', interaction.user.id);
+    const { answer, view, questionId } = await answerQuestion(context, question, 'ask', interaction.user.id, { guildId: interaction.guildId, channelId: interaction.channelId });
     const key = answer.answerable && answer.hits.length > PAGE_SIZE ? context.remember({ question, style: 'embed' }) : null;
     const message = answerEmbed({ answer, page: 0, pageSize: PAGE_SIZE, maxPages: MAX_PAGES, key, reportIndex: view.reportIndex });
-    await interaction.editReply(editOptions(message, context.logger));
+    await interaction.editReply(editOptions(withFeedback(message, questionId), context.logger));
   } finally {
     admission.release();
   }

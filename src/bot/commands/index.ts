@@ -6,8 +6,9 @@ import * as region from './region.js';
 import * as regions from './regions.js';
 import * as reindex from './reindex.js';
 import * as source from './source.js';
+import * as stats from './stats.js';
 
-export const commands: readonly Command[] = [ask, region, regions, source, help, reindex];
+export const commands: readonly Command[] = [ask, region, regions, source, help, reindex, stats];
 
 export const commandsByName: ReadonlyMap<string, Command> = new Map(commands.map((c) => [c.data.name, c]));
 

@@ -3,6 +3,7 @@
 import { Events, type Interaction } from 'discord.js';
 import { commandsByName } from '../commands/index.js';
 import { handleButton } from '../components.js';
+import { FEEDBACK_PREFIX, handleFeedback } from '../feedback.js';
 import type { BotContext } from '../context.js';
 import { STOPPING } from '../answer.js';
 import { replyOptions, replyWithError } from '../respond.js';
@@ -47,9 +48,10 @@ export const event: BotEvent<Events.InteractionCreate> = {
       }
       return;
     }
-    if (interaction.isButton()) {
+    if (interaction.isButton() || interaction.isStringSelectMenu()) {
       try {
-        await handleButton(interaction, context);
+        if (interaction.customId.startsWith(FEEDBACK_PREFIX)) await handleFeedback(interaction, context);
+        else if (interaction.isButton()) await handleButton(interaction, context);
       } catch (error) {
         logger.error({ err: error, customId: interaction.customId.slice(0, 100) }, 'button failed');
         await replyWithError(interaction, logger);

@@ -4,6 +4,7 @@ import { Events, type Message } from 'discord.js';
 import { admitQuestion, answerQuestion, EMPTY_QUESTION } from '../answer.js';
 import { MAX_PAGES, PAGE_SIZE, type BotContext } from '../context.js';
 import { answerText, errorMessage } from '../format.js';
+import { withFeedback } from '../feedback.js';
 import { cleanQuestion } from '../question-text.js';
 import { messageReplyOptions } from '../respond.js';
 import type { BotEvent } from './types.js';
@@ -41,10 +42,10 @@ export const event: BotEvent<Events.MessageCreate> = {
       if (message.channel.isSendable() && context.pending.size <= TYPING_MAX_PENDING) {
         message.channel.sendTyping().catch((error: unknown) => logger.debug({ err: error }, 'typing failed'));
       }
-      const { answer, view } = await answerQuestion(context, question, via, message.author.id);
+      const { answer, view, questionId } = await answerQuestion(context, question, via, message.author.id, { guildId: message.guildId, channelId: message.channelId });
       const key = answer.answerable && answer.hits.length > PAGE_SIZE ? context.remember({ question, style: 'text' }) : null;
       const reply = answerText({ answer, page: 0, pageSize: PAGE_SIZE, maxPages: MAX_PAGES, key, reportIndex: view.reportIndex });
-      await message.reply(messageReplyOptions(reply, logger));
+      await message.reply(messageReplyOptions(withFeedback(reply, questionId), logger));
     } catch (error) {
       logger.error({ err: error, message: message.id, channel: message.channelId }, 'answering a message failed');
       await message.reply(messageReplyOptions(errorMessage(), logger)).catch((e: unknown) => logger.warn({ err: e }, 'could not send the error reply'));

@@ -1,0 +1,102 @@
+// 👍/👎 under every answer, and what was wrong after a 👎. This module owns
+// its components: the row an answer view includes (feedbackRow), the custom-id
+// prefix, and the handler for clicks and the reason select.
+//   fb:<question id>:up | fb:<question id>:down   the vote buttons
+//   fb:<question id>:why                          the optional "what was wrong" select
+import {
+  ButtonStyle,
+  ComponentType,
+  MessageFlags,
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
+  type APIStringSelectComponent,
+  type ButtonInteraction,
+  type StringSelectMenuInteraction,
+} from 'discord.js';
+import { QUESTION_ID, REASONS, type Reason } from '../insight/question-log.js';
+import type { BotContext } from './context.js';
+import { NO_MENTIONS, type ButtonRow } from './format.js';
+
+export const FEEDBACK_PREFIX = 'fb:';
+
+const PATTERN = /^fb:([0-9a-z]{12}):(up|down|why)$/;
+
+/** The 👍/👎 row for the answer to a recorded question. */
+export function feedbackRow(questionId: string): ButtonRow {
+  const button = (vote: 'up' | 'down', label: string): APIButtonComponentWithCustomId =>
+    ({ type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: `${FEEDBACK_PREFIX}${questionId}:${vote}`, label }) as APIButtonComponentWithCustomId;
+  return { type: ComponentType.ActionRow, components: [button('up', '👍'), button('down', '👎')] };
+}
+
+/** Adds the feedback row to an answer when its question was recorded and a row is free (Discord allows 5). */
+export function withFeedback<M extends { components?: ButtonRow[] }>(message: M, questionId: string | null): M {
+  const rows = message.components ?? [];
+  if (!questionId || rows.length >= 5) return message;
+  return { ...message, components: [...rows, feedbackRow(questionId)] };
+}
+
+type Lang = 'zh' | 'en';
+const TEXT = {
+  thanks: { zh: '谢谢，已记录。', en: 'Thanks — noted.' },
+  why: { zh: '谢谢，已记录。哪里不对？（可不选）', en: 'Thanks — noted. What was wrong? (optional)' },
+  placeholder: { zh: '哪里不对', en: 'What was wrong' },
+  reasons: {
+    'wrong-passage': { zh: '引错了段落', en: 'Wrong passage' },
+    'not-answered': { zh: '没有回答问题', en: 'Did not answer the question' },
+    outdated: { zh: '内容过时', en: 'Outdated' },
+    other: { zh: '其他', en: 'Other' },
+  } satisfies Record<Reason, Record<Lang, string>>,
+  noted: { zh: '谢谢，已记录：', en: 'Thanks — noted: ' },
+  invalid: { zh: '这个按钮已失效。', en: 'This button is no longer valid.' },
+} as const;
+
+const langOf = (locale: string | undefined): Lang => (locale?.startsWith('zh') ? 'zh' : 'en');
+
+function reasonRow(questionId: string, lang: Lang): APIActionRowComponent<APIStringSelectComponent> {
+  return {
+    type: ComponentType.ActionRow,
+    components: [
+      {
+        type: ComponentType.StringSelect,
+        custom_id: `${FEEDBACK_PREFIX}${questionId}:why`,
+        placeholder: TEXT.placeholder[lang],
+        min_values: 1,
+        max_values: 1,
+        options: REASONS.map((r) => ({ value: r, label: TEXT.reasons[r][lang] })),
+      },
+    ],
+  };
+}
+
+/** A click on 👍/👎 or a choice in the reason select; acknowledged privately to whoever clicked. */
+export async function handleFeedback(interaction: ButtonInteraction | StringSelectMenuInteraction, context: BotContext): Promise<void> {
+  const lang = langOf(interaction.locale);
+  const m = PATTERN.exec(interaction.customId);
+  const questionId = m?.[1];
+  if (!m || !questionId || !QUESTION_ID.test(questionId)) {
+    await interaction.reply({ content: TEXT.invalid[lang], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    return;
+  }
+  const user = interaction.user.id;
+  const log = context.questionLog;
+  if (m[2] === 'why') {
+    const reason = interaction.isStringSelectMenu() ? (interaction.values[0] as Reason | undefined) : undefined;
+    if (!reason || !(REASONS as readonly string[]).includes(reason)) {
+      await interaction.reply({ content: TEXT.invalid[lang], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    log.reason(questionId, user, reason);
+    // The select sits in our private ack: replace it with the final thanks.
+    await interaction.update({ content: `${TEXT.noted[lang]}${TEXT.reasons[reason][lang]}`, components: [], allowedMentions: NO_MENTIONS });
+    return;
+  }
+  const up = m[2] === 'up';
+  log.vote(questionId, user, up ? 1 : -1);
+  context.logger.info({ event: 'feedback', question: questionId, vote: up ? 'up' : 'down' }, 'answer rated');
+  await interaction.reply({
+    content: up ? TEXT.thanks[lang] : TEXT.why[lang],
+    components: up ? [] : [reasonRow(questionId, lang)],
+    flags: MessageFlags.Ephemeral,
+    allowedMentions: NO_MENTIONS,
+  });
+}

@@ -42,6 +42,8 @@ const schema = z.object({
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
   /** Rebuild and swap in the index when files under DATA_DIR change (debounced). */
   WATCH_DATA: z.enum(['on', 'off']).default('off'),
+  /** Answer a mention in a text channel in a new thread named after the question (follow-ups there answered in place). */
+  REPLY_IN_THREAD: z.enum(['on', 'off']).default('off'),
   /** At bot start, build the index when it is missing, damaged or for another model, instead of refusing to start. */
   AUTO_REINDEX: z.enum(['on', 'off']).default('off'),
   /** SQLite file for the question log and feedback (/stats, npm run report), relative to the project; `off` records nothing. */
@@ -79,6 +81,7 @@ export interface Config {
     maxPendingQuestions: number;
     shutdownGraceSeconds: number;
     watchData: boolean;
+    replyInThread: boolean;
     autoReindex: boolean;
   };
   /** The question log (src/insight). */
@@ -130,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadDotenv()): Config {
       maxPendingQuestions: e.MAX_PENDING_QUESTIONS,
       shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
       watchData: e.WATCH_DATA === 'on',
+      replyInThread: e.REPLY_IN_THREAD === 'on',
       autoReindex: e.AUTO_REINDEX === 'on',
     },
     stats: {

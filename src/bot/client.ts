@@ -10,7 +10,7 @@ import { event as interactionCreate } from './events/interactionCreate.js';
 import { event as messageCreate } from './events/messageCreate.js';
 import { event as ready } from './events/ready.js';
 import type { BotEvent } from './events/types.js';
-import { NO_MENTIONS } from './format.js';
+import { NO_MENTIONS } from './views/common.js';
 import { watchDataForReindex } from './reindex.js';
 
 export const events: ReadonlyArray<BotEvent<keyof ClientEvents>> = [ready, interactionCreate, messageCreate] as ReadonlyArray<BotEvent<keyof ClientEvents>>;

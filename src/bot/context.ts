@@ -14,11 +14,8 @@ import type { Searcher } from '../retrieval/searcher.js';
 import { QuestionLog } from '../insight/question-log.js';
 import { Bounded, RateLimiter } from './admission.js';
 import { Lifecycle } from './lifecycle.js';
-import { Lru } from './lru.js';
+import { Lru } from '../lru.js';
 
-/** Results per page and pages per question ("More results" goes up to PAGE_SIZE * MAX_PAGES). */
-export const PAGE_SIZE = 5;
-export const MAX_PAGES = 4;
 /** Questions remembered for "More results" buttons; older buttons answer "expired". */
 export const REMEMBERED_QUESTIONS = 500;
 
@@ -35,9 +32,8 @@ export interface BotDeps {
 }
 
 export interface RememberedQuestion {
+  /** The cleaned question, searched again (from the cache) when "More results" is pressed. */
   question: string;
-  /** How the answer was shown: an embed (/ask) or plain content (mentions, DMs). */
-  style: 'embed' | 'text';
 }
 
 export interface RegionCount {

@@ -15,21 +15,21 @@ import {
 } from 'discord.js';
 import { QUESTION_ID, REASONS, type Reason } from '../insight/question-log.js';
 import type { BotContext } from './context.js';
-import { NO_MENTIONS, type ButtonRow } from './format.js';
+import { NO_MENTIONS, type ActionRow } from './views/common.js';
 
 export const FEEDBACK_PREFIX = 'fb:';
 
 const PATTERN = /^fb:([0-9a-z]{12}):(up|down|why)$/;
 
 /** The 👍/👎 row for the answer to a recorded question. */
-export function feedbackRow(questionId: string): ButtonRow {
+export function feedbackRow(questionId: string): ActionRow {
   const button = (vote: 'up' | 'down', label: string): APIButtonComponentWithCustomId =>
     ({ type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: `${FEEDBACK_PREFIX}${questionId}:${vote}`, label }) as APIButtonComponentWithCustomId;
   return { type: ComponentType.ActionRow, components: [button('up', '👍'), button('down', '👎')] };
 }
 
 /** Adds the feedback row to an answer when its question was recorded and a row is free (Discord allows 5). */
-export function withFeedback<M extends { components?: ButtonRow[] }>(message: M, questionId: string | null): M {
+export function withFeedback<M extends { components?: ActionRow[] }>(message: M, questionId: string | null): M {
   const rows = message.components ?? [];
   if (!questionId || rows.length >= 5) return message;
   return { ...message, components: [...rows, feedbackRow(questionId)] };

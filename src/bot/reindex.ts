@@ -3,7 +3,7 @@
 import type { RebuildOutcome } from '../runtime/live-index.js';
 import { watchDataFolder, type DataWatcher } from '../runtime/watch.js';
 import type { BotContext } from './context.js';
-import { fitEscaped, LIMITS, type BotMessage } from './format.js';
+import { fitEscaped, LIMITS, type BotMessage } from './views/common.js';
 
 export type ReindexTrigger = 'command' | 'watch';
 

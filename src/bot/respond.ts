@@ -6,18 +6,21 @@ import {
   type InteractionEditReplyOptions,
   type InteractionReplyOptions,
   type InteractionUpdateOptions,
+  type MessageCreateOptions,
   type MessageReplyOptions,
   type RepliableInteraction,
 } from 'discord.js';
 import type { Logger } from 'pino';
-import { errorMessage, limitViolations, NO_MENTIONS, type BotMessage } from './format.js';
+import { limitViolations, NO_MENTIONS, type BotMessage } from './views/common.js';
+import type { Lang } from './views/i18n.js';
+import { notice } from './views/notices.js';
 
 /** The message if it is within Discord's limits, else a short error (and the violation logged). */
 export function checked(message: BotMessage, logger: Logger): BotMessage {
   const problems = limitViolations(message);
   if (problems.length === 0) return message;
   logger.error({ problems }, 'message over Discord limits; sent an error instead');
-  return errorMessage();
+  return notice('en', 'error');
 }
 
 /** Full body: edits and updates must clear what the old message had. */
@@ -38,14 +41,18 @@ export function updateOptions(message: BotMessage, logger: Logger): InteractionU
   return { ...body(checked(message, logger)), allowedMentions: NO_MENTIONS };
 }
 
+export function messageSendOptions(message: BotMessage, logger: Logger): MessageCreateOptions {
+  return { ...body(checked(message, logger)), allowedMentions: NO_MENTIONS };
+}
+
 export function messageReplyOptions(message: BotMessage, logger: Logger): MessageReplyOptions {
   // failIfNotExists: a question deleted before the answer still gets one (without the reply link).
   return { ...body(checked(message, logger)), allowedMentions: NO_MENTIONS, failIfNotExists: false };
 }
 
 /** A short ephemeral message for a user whose interaction failed; never throws. */
-export async function replyWithError(interaction: RepliableInteraction, logger: Logger, text?: string): Promise<void> {
-  const options = replyOptions(errorMessage(text), logger, true);
+export async function replyWithError(interaction: RepliableInteraction, logger: Logger, lang: Lang, message: BotMessage = notice(lang, 'error')): Promise<void> {
+  const options = replyOptions(message, logger, true);
   try {
     if (interaction.isMessageComponent()) {
       // A button's deferred update must keep the message it belongs to: add an ephemeral note.

@@ -26,6 +26,8 @@ export interface Hit extends Citation {
   regions: string[];
   /** The sentence of `text` that best matches the question (offsets into `text`). */
   bestSentence: Span | null;
+  /** The words that answer the question (offsets into `text`), when retrieval found them. */
+  answerSpan?: Span | null;
   /** Other places carrying (nearly) the same passage, folded into this hit. */
   alsoIn: Array<Citation & { text: string }>;
 }
@@ -44,4 +46,6 @@ export interface Answer {
   places?: string[];
   /** True when the answer was served from the searcher's answer cache. */
   cached?: boolean;
+  /** answer: a passage answers; related: the reports discuss it but not the detail asked; none. */
+  verdict?: 'answer' | 'related' | 'none';
 }

@@ -83,7 +83,7 @@ describe('the question log through Discord', () => {
     // Every answer, "not found" included, carries 👍/👎.
     for (const out of [mentionOut, dmOut, askOut]) expect(feedbackIds(out.message).map((b) => [b.custom_id.split(':')[2], b.label])).toEqual([['up', '👍'], ['down', '👎']]);
 
-    const more = componentsOf(askOut.message).find((c) => c.custom_id.startsWith('page:'))!;
+    const more = componentsOf(askOut.message).find((c) => c.custom_id.startsWith('ask:more:'))!;
     const click = fake.sendButton({ customId: more.custom_id, messageId: askOut.messageId! });
     const page2 = await fake.waitForBotOutput(forInteraction(click.id, 'interaction-edit'), 15_000);
 

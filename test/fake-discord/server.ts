@@ -95,7 +95,7 @@ export const DEFAULT_BOT_PERMISSIONS =
   Perm.ViewChannel | Perm.SendMessages | Perm.EmbedLinks | Perm.AttachFiles |
   Perm.ReadMessageHistory | Perm.AddReactions | Perm.UseExternalEmojis | Perm.SendMessagesInThreads;
 
-export const ChannelTypes = { GuildText: 0, DM: 1, GuildVoice: 2, GuildCategory: 4 } as const;
+export const ChannelTypes = { GuildText: 0, DM: 1, GuildVoice: 2, GuildCategory: 4, PublicThread: 11 } as const;
 
 const MESSAGE_FLAG_EPHEMERAL = 1 << 6;
 const MESSAGE_FLAG_LOADING = 1 << 7;
@@ -153,6 +153,9 @@ export interface FakeChannel {
   permissionOverwrites?: FakeOverwrite[];
   /** DM channels only. */
   recipientId?: string;
+  /** Threads only: who started it, and minutes of inactivity before it is archived. */
+  ownerId?: string;
+  autoArchiveDuration?: number;
 }
 
 export interface FakeMember {
@@ -1072,6 +1075,14 @@ export class FakeDiscord {
       rate_limit_per_user: 0,
       parent_id: c.parentId ?? null,
       flags: 0,
+      ...(c.type === ChannelTypes.PublicThread
+        ? {
+            owner_id: c.ownerId,
+            member_count: 1,
+            message_count: [...this.messages.values()].filter((m) => m.channel_id === c.id).length,
+            thread_metadata: { archived: false, auto_archive_duration: c.autoArchiveDuration ?? 1440, archive_timestamp: new Date().toISOString(), locked: false },
+          }
+        : {}),
     };
   }
 
@@ -2265,7 +2276,9 @@ export class FakeDiscord {
       if (c.type === ChannelTypes.DM || !c.guildId) return null;
       const perms = this.permissionsFor(c.guildId, this.botUser.id, c.id);
       if (!(perms & Perm.ViewChannel)) return apiError(403, 50001, 'Missing Access');
-      if (needSend && !(perms & Perm.SendMessages)) return apiError(403, 50013, 'Missing Permissions');
+      // In a thread, Send Messages in Threads stands in for Send Messages.
+      const send = c.type === ChannelTypes.PublicThread ? Perm.SendMessagesInThreads : Perm.SendMessages;
+      if (needSend && !(perms & send)) return apiError(403, 50013, 'Missing Permissions');
       return null;
     };
     this.route('GET /channels/:channel', (_c, p) => {
@@ -2319,6 +2332,38 @@ export class FakeDiscord {
       this.recordOutput({ via: 'channel-message', channelId: ch.id, messageId: id, ephemeral: false, message, request: c.req });
       this.echo('MESSAGE_CREATE', message);
       return json(200, message);
+    });
+    // Start a public thread from a message (the thread takes the message's id, like Discord's).
+    this.route('POST /channels/:channel/messages/:message/threads', (c, p) => {
+      const ch = channelOr404(p.channel!);
+      if ('status' in ch) return ch;
+      const denied = canSee(ch, false);
+      if (denied) return denied;
+      if (ch.type !== ChannelTypes.GuildText) return apiError(400, 50024, 'Cannot execute action on this channel type');
+      if (!(this.permissionsFor(ch.guildId!, this.botUser.id, ch.id) & Perm.CreatePublicThreads)) return apiError(403, 50013, 'Missing Permissions');
+      const starter = this.messages.get(p.message!);
+      if (!starter || starter.channel_id !== ch.id) return apiError(404, 10008, 'Unknown Message');
+      if (this.channels.has(starter.id as string)) return apiError(400, 160004, 'A thread has already been created for this message');
+      const name = (c.body ?? {}).name;
+      if (typeof name !== 'string' || strLen(name) < 1 || strLen(name) > 100) {
+        return formError({ name: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be between 1 and 100 in length.' }] } });
+      }
+      const thread: FakeChannel = {
+        id: starter.id as string,
+        name,
+        type: ChannelTypes.PublicThread,
+        guildId: ch.guildId,
+        parentId: ch.id,
+        // Threads take their parent's permissions.
+        permissionOverwrites: ch.permissionOverwrites,
+        ownerId: this.botUser.id,
+        autoArchiveDuration: Number((c.body ?? {}).auto_archive_duration ?? 1440),
+      };
+      this.channels.set(thread.id, thread);
+      starter.flags = Number(starter.flags ?? 0) | (1 << 5);
+      const api = this.apiChannel(thread);
+      this.dispatch('THREAD_CREATE', { ...api, newly_created: true });
+      return json(201, api);
     });
     this.route('GET /channels/:channel/messages/:message', (_c, p) => {
       const m = this.messages.get(p.message!);

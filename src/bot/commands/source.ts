@@ -1,19 +1,28 @@
-// /source report:<report> paragraph:<n> — a paragraph in full with its neighbours for context.
-import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+// /source report:<report> paragraph:<n> — a paragraph in full with its neighbours for context;
+// its buttons move along the report (in place for whoever ran the command, privately for others).
+import { MessageFlags, SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import type { Report } from '../../corpus/types.js';
-import type { BotContext } from '../context.js';
-import { echo, LIMITS, sourceMessage, truncatePlain, type BotMessage } from '../format.js';
-import { replyOptions } from '../respond.js';
+import type { ComponentHandler } from '../command.js';
+import type { BotContext, IndexView } from '../context.js';
+import { customId, intArg } from '../custom-ids.js';
+import { replyOptions, updateOptions } from '../respond.js';
+import { echo, LIMITS, truncatePlain, type BotMessage } from '../views/common.js';
+import { labels, langFromLocale, type Lang } from '../views/i18n.js';
+import { notice } from '../views/notices.js';
+import { fullParagraphView } from '../views/paragraph.js';
+import { sourceView as renderSource } from '../views/source.js';
 
 export const data = new SlashCommandBuilder()
   .setName('source')
-  .setDescription('Show a paragraph of a report in full, with its neighbours · 查看报告段落原文')
-  .setDescriptionLocalizations({ 'zh-CN': '查看报告某段原文及上下文' })
+  .setNameLocalizations({ 'zh-CN': '原文', 'zh-TW': '原文' })
+  .setDescription('Show a paragraph of a report in full, with its neighbours')
+  .setDescriptionLocalizations({ 'zh-CN': '查看报告某段原文及上下文', 'zh-TW': '查看報告某段原文及上下文' })
   .addStringOption((o) =>
     o
       .setName('report')
-      .setDescription('Report: type part of its title or file name · 报告标题或文件名')
-      .setDescriptionLocalizations({ 'zh-CN': '报告：输入标题或文件名的一部分' })
+      .setNameLocalizations({ 'zh-CN': '报告', 'zh-TW': '報告' })
+      .setDescription('Report: type part of its title')
+      .setDescriptionLocalizations({ 'zh-CN': '报告：输入标题的一部分', 'zh-TW': '報告：輸入標題的一部分' })
       .setRequired(true)
       .setAutocomplete(true)
       .setMaxLength(200),
@@ -21,8 +30,9 @@ export const data = new SlashCommandBuilder()
   .addIntegerOption((o) =>
     o
       .setName('paragraph')
-      .setDescription('Paragraph number (1 = first) · 段落号')
-      .setDescriptionLocalizations({ 'zh-CN': '段落号（从 1 开始）' })
+      .setNameLocalizations({ 'zh-CN': '段落', 'zh-TW': '段落' })
+      .setDescription('Paragraph number (1 = first)')
+      .setDescriptionLocalizations({ 'zh-CN': '段落号（从 1 开始）', 'zh-TW': '段落號（從 1 開始）' })
       .setRequired(true)
       .setMinValue(1)
       .setMaxValue(100000),
@@ -34,7 +44,7 @@ function choiceValue(report: Report, index: number): string {
 }
 
 /** The report a user meant: a choice value, a file name, a report number or a unique part of a title. */
-export function findReport(context: BotContext, input: string): number | null {
+export function findReport(context: IndexView, input: string): number | null {
   const reports = context.store.reports;
   const s = input.trim();
   if (!s) return null;
@@ -55,32 +65,34 @@ export function findReport(context: BotContext, input: string): number | null {
 }
 
 /** The /source view of a paragraph (also used by the ◀ ▶ buttons). */
-export function sourceView(context: BotContext, reportIndex: number, paragraph: number): BotMessage | null {
+export function sourceView(context: IndexView, reportIndex: number, paragraph: number, lang: Lang): BotMessage | null {
   const report = context.report(reportIndex);
   const current = report && context.paragraph(report.file, paragraph);
   if (!report || !current) return null;
-  return sourceMessage(report, reportIndex, {
-    previous: context.paragraph(report.file, paragraph - 1),
-    current,
-    next: context.paragraph(report.file, paragraph + 1),
-  });
+  return renderSource(
+    report,
+    { previous: context.paragraph(report.file, paragraph - 1), current, next: context.paragraph(report.file, paragraph + 1) },
+    lang,
+    { go: (n) => customId('source', 'go', reportIndex, n), full: (n) => customId('source', 'full', reportIndex, n) },
+  );
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
+  const lang = langFromLocale(interaction.locale);
+  const t = labels(lang);
   const input = interaction.options.getString('report', true);
   const paragraph = interaction.options.getInteger('paragraph', true);
   const index = findReport(context, input);
   if (index === null) {
-    const known = context.store.reports.slice(0, 10).map((r) => `• 《${echo(r.title, 80)}》 · ${echo(r.file, 100)}`);
-    const text = [`找不到报告「${echo(input, 100)}」。Unknown report "${echo(input, 100)}" — pick one from the list as you type.`, ...known].join('\n');
+    const known = context.store.reports.slice(0, 10).map((r) => `• ${r.number === null ? '' : `No. ${r.number} `}《${echo(r.title, 80)}》`);
+    const text = [t.unknownReport(echo(input, 100)), ...known].join('\n');
     await interaction.reply(replyOptions({ content: text }, context.logger, true));
     return;
   }
   const report = context.report(index)!;
-  const view = sourceView(context, index, paragraph);
+  const view = sourceView(context, index, paragraph, lang);
   if (!view) {
-    const text = `《${echo(report.title, 100)}》共 ${report.paragraphCount} 段，请输入 1–${report.paragraphCount}。This report has ${report.paragraphCount} paragraphs: use 1–${report.paragraphCount}.`;
-    await interaction.reply(replyOptions({ content: text }, context.logger, true));
+    await interaction.reply(replyOptions({ content: t.paragraphRange(`《${echo(report.title, 100)}》`, report.paragraphCount) }, context.logger, true));
     return;
   }
   await interaction.reply(replyOptions(view, context.logger));
@@ -98,8 +110,47 @@ export async function autocomplete(interaction: AutocompleteInteraction, context
     .filter(({ r }) => !typed || r.title.toLowerCase().includes(typed) || r.file.toLowerCase().includes(typed) || String(r.number ?? '') === typed)
     .slice(0, LIMITS.choices)
     .map(({ r, i }) => ({
-      name: truncatePlain(`${r.number === null ? '' : `No.${r.number} `}${r.title} · ${r.file}`, LIMITS.choiceName),
+      // The file name stays in the value (what is sent back), not in what people read.
+      name: truncatePlain(`${r.number === null ? '' : `No.${r.number} `}${r.title}`, LIMITS.choiceName),
       value: choiceValue(r, i),
     }));
   await interaction.respond(choices);
 }
+
+/** The report and paragraph of a button, checked against the store (ids can be forged). */
+function target(args: string[], context: BotContext): { report: number; paragraph: number } | null {
+  const report = intArg(args[0], context.store.reports.length);
+  const paragraph = intArg(args[1], 1_000_000);
+  if (report === null || paragraph === null) return null;
+  const r = context.report(report);
+  return r && paragraph >= 1 && paragraph <= r.paragraphCount ? { report, paragraph } : null;
+}
+
+/** ◀ ▶: whoever ran /source moves it along; anyone else gets the paragraph privately. */
+const go: ComponentHandler = async (interaction, args, context) => {
+  const lang = langFromLocale(interaction.locale);
+  const to = target(args, context);
+  const view = to && sourceView(context, to.report, to.paragraph, lang);
+  if (!view) {
+    await interaction.reply(replyOptions(notice(lang, 'invalid'), context.logger, true));
+    return;
+  }
+  const owner = interaction.message.interactionMetadata?.user.id;
+  const mine = owner === interaction.user.id || interaction.message.flags.has(MessageFlags.Ephemeral);
+  if (mine) await interaction.update(updateOptions(view, context.logger));
+  else await interaction.reply(replyOptions(view, context.logger, true));
+};
+
+const full: ComponentHandler = async (interaction, args, context) => {
+  const lang = langFromLocale(interaction.locale);
+  const to = target(args, context);
+  const report = to && context.report(to.report);
+  const paragraph = report && to ? context.paragraph(report.file, to.paragraph) : undefined;
+  if (!report || !paragraph) {
+    await interaction.reply(replyOptions(notice(lang, 'invalid'), context.logger, true));
+    return;
+  }
+  await interaction.reply(replyOptions(fullParagraphView(report, paragraph, lang), context.logger, true));
+};
+
+export const components = { go, full };

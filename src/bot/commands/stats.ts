@@ -3,7 +3,7 @@
 import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type APIEmbed, type ChatInputCommandInteraction } from 'discord.js';
 import { figures, type Figures } from '../../insight/figures.js';
 import type { BotContext } from '../context.js';
-import { escapeText, type BotMessage } from '../format.js';
+import { escapeText, type BotMessage } from '../views/common.js';
 import { replyOptions } from '../respond.js';
 
 export const DEFAULT_DAYS = 7;

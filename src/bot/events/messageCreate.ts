@@ -1,16 +1,23 @@
-// messageCreate: a message mentioning the bot, or any DM, is a question; the
-// answer is a reply to that message. Everything else is ignored.
-import { Events, type Message } from 'discord.js';
-import { admitQuestion, answerQuestion, EMPTY_QUESTION } from '../answer.js';
-import { MAX_PAGES, PAGE_SIZE, type BotContext } from '../context.js';
-import { answerText, errorMessage } from '../format.js';
-import { withFeedback } from '../feedback.js';
+// messageCreate: a message mentioning the bot, any DM, or (with REPLY_IN_THREAD=on) any message
+// in a thread the bot started is a question. The reply follows the question's language; with
+// REPLY_IN_THREAD=on a mention in a text channel is answered in a new thread named after it.
+import { ChannelType, Events, type Message } from 'discord.js';
+import { renderAnswer } from '../commands/ask.js';
+import type { BotContext } from '../context.js';
+import { runQuestion, type QuestionVia } from '../question-flow.js';
 import { cleanQuestion } from '../question-text.js';
-import { messageReplyOptions } from '../respond.js';
+import { messageReplyOptions, messageSendOptions } from '../respond.js';
+import { truncatePlain } from '../views/common.js';
+import { langOfText } from '../views/i18n.js';
+import { notice } from '../views/notices.js';
 import type { BotEvent } from './types.js';
 
 /** Beyond this many questions in flight, skip the typing indicator: it costs a request from the global budget. */
 const TYPING_MAX_PENDING = 10;
+/** Discord's limit on thread names. */
+const THREAD_NAME = 100;
+/** Minutes of inactivity before Discord archives the thread. */
+const THREAD_ARCHIVE_MINUTES = 1440;
 
 export const event: BotEvent<Events.MessageCreate> = {
   name: Events.MessageCreate,
@@ -23,34 +30,39 @@ export const event: BotEvent<Events.MessageCreate> = {
     const mention = role ? `<@!?${me.id}>|<@&${role.id}>` : `<@!?${me.id}>`;
     const isDm = !message.inGuild();
     // Only an explicit mention in the text counts: a reply to the bot also "mentions" it.
-    if (!isDm && !new RegExp(mention).test(message.content)) return;
-    const question = cleanQuestion(message.content.replace(new RegExp(mention, 'g'), ' '));
+    const mentioned = new RegExp(mention).test(message.content);
+    const channel = message.channel;
+    const ownThread = context.settings.replyInThread && channel.isThread() && channel.ownerId === me.id;
+    if (!isDm && !mentioned && !ownThread) return;
+    const text = message.content.replace(new RegExp(mention, 'g'), ' ');
     const { logger } = context;
-    const via = isDm ? 'dm' : 'mention';
-    let release: (() => void) | null = null;
+    const via: QuestionVia = isDm ? 'dm' : channel.isThread() ? 'thread' : 'mention';
+    // A new thread for a mention in a plain text channel (not in a thread, a DM, or a forum post).
+    const threadFor = context.settings.replyInThread && !isDm && mentioned && channel.type === ChannelType.GuildText;
     try {
-      if (!question) {
-        await message.reply(messageReplyOptions(EMPTY_QUESTION, logger));
-        return;
-      }
-      const admission = admitQuestion(context, message.author.id, via);
-      if (!admission.ok) {
-        await message.reply(messageReplyOptions(admission.message, logger));
-        return;
-      }
-      release = admission.release;
-      if (message.channel.isSendable() && context.pending.size <= TYPING_MAX_PENDING) {
-        message.channel.sendTyping().catch((error: unknown) => logger.debug({ err: error }, 'typing failed'));
-      }
-      const { answer, view, questionId } = await answerQuestion(context, question, via, message.author.id, { guildId: message.guildId, channelId: message.channelId });
-      const key = answer.answerable && answer.hits.length > PAGE_SIZE ? context.remember({ question, style: 'text' }) : null;
-      const reply = answerText({ answer, page: 0, pageSize: PAGE_SIZE, maxPages: MAX_PAGES, key, reportIndex: view.reportIndex });
-      await message.reply(messageReplyOptions(withFeedback(reply, questionId), logger));
+      await runQuestion(
+        context,
+        { text, via, user: message.author.id, lang: langOfText(cleanQuestion(text)), guildId: message.guildId, channelId: message.channelId },
+        {
+          acknowledge: async () => {
+            if (!threadFor && channel.isSendable() && context.pending.size <= TYPING_MAX_PENDING) {
+              channel.sendTyping().catch((error: unknown) => logger.debug({ err: error }, 'typing failed'));
+            }
+          },
+          send: async (reply, kind) => {
+            if (threadFor && kind === 'answer') {
+              const thread = await message.startThread({ name: truncatePlain(cleanQuestion(text), THREAD_NAME), autoArchiveDuration: THREAD_ARCHIVE_MINUTES });
+              await thread.send(messageSendOptions(reply, logger));
+            } else {
+              await message.reply(messageReplyOptions(reply, logger));
+            }
+          },
+        },
+        (answered) => renderAnswer(context, answered, 'text'),
+      );
     } catch (error) {
       logger.error({ err: error, message: message.id, channel: message.channelId }, 'answering a message failed');
-      await message.reply(messageReplyOptions(errorMessage(), logger)).catch((e: unknown) => logger.warn({ err: e }, 'could not send the error reply'));
-    } finally {
-      release?.();
+      await message.reply(messageReplyOptions(notice(langOfText(text), 'error'), logger)).catch((e: unknown) => logger.warn({ err: e }, 'could not send the error reply'));
     }
   },
 };

@@ -1,10 +1,11 @@
-// A small bounded LRU map: button state (questions behind "More results") must
-// not grow without limit in a long-running bot.
+// A small bounded LRU map, shared by the query caches and the bot's remembered questions:
+// state that must not grow without limit in a long-running process.
 export class Lru<K, V> {
   private readonly map = new Map<K, V>();
 
+  /** capacity 0 keeps nothing (a cache turned off). */
   constructor(private readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
+    if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError('capacity must be a non-negative integer');
   }
 
   get size(): number {
@@ -21,6 +22,7 @@ export class Lru<K, V> {
   }
 
   set(key: K, value: V): void {
+    if (this.capacity === 0) return;
     this.map.delete(key);
     this.map.set(key, value);
     while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
@@ -28,5 +30,9 @@ export class Lru<K, V> {
 
   has(key: K): boolean {
     return this.map.has(key);
+  }
+
+  delete(key: K): void {
+    this.map.delete(key);
   }
 }

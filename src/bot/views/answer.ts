@@ -61,12 +61,25 @@ export function firstHits(hits: Hit[]): Hit[] {
 /** Not found, said plainly: the reason and what to try; quotes nothing. */
 export function notFoundView(answer: Answer, lang: Lang): BotMessage {
   const t = labels(lang);
-  const reason = answer.reason ? fitEscaped(answer.reason, 500) : t.notFoundDefault;
+  const reason = fitEscaped(reasonIn(answer.reason, lang) ?? t.notFoundDefault, 500);
   const lines = [`**${t.notFoundTitle}：**「${echo(answer.question, 300)}」`, `${t.reason}：${reason}`, t.notFoundTry];
   if (lang === 'en') lines[0] = `**${t.notFoundTitle}:** "${echo(answer.question, 300)}"`;
   if (lang === 'en') lines[1] = `${t.reason}: ${reason}`;
   if (answer.truncated) lines.push(`-# ${t.truncated}`);
   return { content: lines.join('\n'), embeds: [], components: [] };
+}
+
+/**
+ * Retrieval words its reasons "English (中文)."; a reply shows the part in its language, and the
+ * generic reason when the reason has no part in that language.
+ */
+export function reasonIn(reason: string | null, lang: Lang): string | null {
+  if (!reason) return null;
+  const both = /^(.*?)\s*[（(]([^()（）]*\p{Script=Han}[^()（）]*)[)）]\s*[.。]?$/u.exec(reason);
+  const hasHan = /\p{Script=Han}/u.test(reason);
+  if (lang === 'en') return both ? `${both[1]!.trim()}.` : reason;
+  if (both) return `${both[2]!.trim()}。`;
+  return hasHan && !/[A-Za-z]{3,}/.test(reason) ? reason : null;
 }
 
 const answers = (a: Answer) => a.answerable && a.verdict !== 'none' && a.verdict !== 'related' && a.hits.length > 0;

@@ -6,7 +6,7 @@ import { regionByName } from '../../places/lookup.js';
 import type { Answer, Hit } from '../../retrieval/types.js';
 import type { RegionSummary } from '../../summaries/summary.js';
 import { customId, parseCustomId, parseParagraphValue } from '../custom-ids.js';
-import { answerView, firstHits, moreResultsView, notFoundView, shortTitle, type AnswerControls } from './answer.js';
+import { answerView, firstHits, moreResultsView, notFoundView, reasonIn, shortTitle, type AnswerControls } from './answer.js';
 import { escapeText, limitViolations, type BotMessage } from './common.js';
 import { helpView } from './help.js';
 import { labels, langFromLocale, langOfText } from './i18n.js';
@@ -128,6 +128,10 @@ describe('answers', () => {
     expect(en.content).not.toContain('测试内容');
     expect(en.components).toEqual([]);
     expect(notFoundView(answer, 'zh-CN').content).toMatch(/^\*\*未找到答案：\*\*/);
+    const bilingual = 'The reports say nothing about 广东 (报告中没有关于广东的内容).';
+    expect(reasonIn(bilingual, 'en')).toBe('The reports say nothing about 广东.');
+    expect(reasonIn(bilingual, 'zh-CN')).toBe('报告中没有关于广东的内容。');
+    expect(reasonIn('No passage matches the question.', 'zh-CN')).toBeNull();
   });
 
   it('escapes hostile text and breaks mentions', () => {

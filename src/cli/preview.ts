@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { answerControls } from '../bot/commands/ask.js';
+import { withFeedback } from '../bot/feedback.js';
 import { regionMessage } from '../bot/commands/region.js';
 import { sourceView } from '../bot/commands/source.js';
 import { createView, type IndexView } from '../bot/context.js';
@@ -39,6 +40,9 @@ const body = (m: BotMessage, ephemeral = false): Record<string, unknown> => ({
   ...(ephemeral ? { flags: 64 } : {}),
 });
 
+/** The 👍/👎 row's question id (any well-formed one: nothing is recorded). */
+const FEEDBACK_ID = 'preview00000';
+
 export interface Preview {
   name: string;
   conversation: Conversation;
@@ -49,7 +53,7 @@ async function fixedSet(view: IndexView): Promise<Preview[]> {
   const ask = async (name: string, question: string, locale: string): Promise<Preview> => {
     const lang = langFromLocale(locale);
     const answer = await view.searcher.search(question, { k: RESULTS_PER_QUESTION });
-    const first = answerView({ answer, lang, style: 'embed', controls: answerControls(view, 'preview000') });
+    const first = withFeedback(answerView({ answer, lang, style: 'embed', controls: answerControls(view, 'preview000') }), FEEDBACK_ID);
     const messages = [body(first)];
     const shown = firstHits(answer.hits).length;
     if (answer.answerable && answer.hits.length > shown) messages.push(body(moreResultsView(answer, shown, lang, answerControls(view, 'preview000')), true));
@@ -58,7 +62,7 @@ async function fixedSet(view: IndexView): Promise<Preview[]> {
   const mention = async (name: string, question: string): Promise<Preview> => {
     const lang = langOfText(question);
     const answer = await view.searcher.search(question, { k: RESULTS_PER_QUESTION });
-    const reply = answerView({ answer, lang, style: 'text', controls: answerControls(view, 'preview000') });
+    const reply = withFeedback(answerView({ answer, lang, style: 'text', controls: answerControls(view, 'preview000') }), FEEDBACK_ID);
     return { name, conversation: { title: name, user: 'alice', text: `@Report QA ${question}`, messages: [body(reply)] } };
   };
   const slash = (name: string, command: string, message: BotMessage, ephemeral = false): Preview => ({
@@ -92,7 +96,7 @@ async function devFacts(view: IndexView): Promise<Preview[]> {
     if (q.kind !== 'fact') continue;
     const locale = q.lang === 'zh' ? 'zh-CN' : 'en-US';
     const answer = await view.searcher.search(q.question, { k: RESULTS_PER_QUESTION });
-    const message = answerView({ answer, lang: langFromLocale(locale), style: 'embed', controls: answerControls(view, 'preview000') });
+    const message = withFeedback(answerView({ answer, lang: langFromLocale(locale), style: 'embed', controls: answerControls(view, 'preview000') }), FEEDBACK_ID);
     out.push({ name: `dev-${q.id}`, conversation: { title: q.id, user: 'alice', command: `/ask question:${q.question}`, messages: [body(message)] } });
   }
   return out;

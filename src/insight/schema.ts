@@ -1,7 +1,7 @@
 // The question log's SQLite file: opened in WAL mode (readers never wait for
 // the writer, and several bot processes may share the file), schema created
 // and migrated in order at open.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -90,4 +90,21 @@ function migrate(db: Db): void {
     if (from === 0) db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(MIGRATIONS.length);
     else if (from < MIGRATIONS.length) db.prepare('UPDATE schema_version SET version = ?').run(MIGRATIONS.length);
   }).immediate();
+}
+
+/** Opens for reading only (reports): never creates, migrates or writes; throws with what to do when unusable. */
+export function openForReading(file: string): Db {
+  if (!existsSync(file)) throw new Error(`no stats database at ${file}: the bot creates it when it starts with STATS_DB set (see .env.example)`);
+  const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+  try {
+    const version = (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'schema_version'").get() as { n: number }).n
+      ? ((db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined)?.version ?? 0)
+      : 0;
+    if (version === 0) throw new Error(`${file} is not a stats database (no schema_version table)`);
+    if (version > MIGRATIONS.length) throw new Error(`${file} has schema version ${version}, newer than this tool knows (${MIGRATIONS.length}): update the project`);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 }

@@ -4,7 +4,9 @@
 //   build-real  DIR    index the real reports in a worker thread (pipeline throughput, event-loop lag)
 //   build-synthetic DIR N REAL_INDEX   synthetic corpus of N passages (perturbed real vectors)
 //   serve DIR          cold start, latency, recall, lag under concurrent questions, RSS, size
-import { readdir, readFile, stat } from 'node:fs/promises';
+//   record DIR         the bot's answer latency with and without the question log (SQLite)
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import hnswlib from 'hnswlib-node';
@@ -22,6 +24,10 @@ import { unpackVectors } from '../index/vectors.js';
 import { jsonHits } from '../retrieval/json.js';
 import { createSearcher } from '../retrieval/searcher.js';
 import { perturbedEmbedder, writeSyntheticReports } from './synthetic.js';
+import pino from 'pino';
+import { answerQuestion } from '../bot/answer.js';
+import { createContext } from '../bot/context.js';
+import { BATCH_ROWS, QuestionLog } from '../insight/question-log.js';
 
 const config = loadConfig();
 const [mode, ...args] = process.argv.slice(2);
@@ -189,11 +195,93 @@ async function serve(indexDir: string) {
   };
 }
 
+/**
+ * What recording costs an answer: the bot's own question step (search +
+ * record) with the question log on and off, interleaved so drift in machine
+ * load hits both alike. Every question pays for its embedding (cache off), and
+ * the log's batched writes run when their timer fires, between or during
+ * answers, as in the bot.
+ */
+async function record(indexDir: string) {
+  const qs = await questions();
+  const embedder = await startEmbedderThread({ modelId: config.modelId, modelDir: config.modelDir });
+  const index = await loadIndex({ indexDir, modelHash: await modelFingerprint(config.modelId, config.modelDir), dims: MODEL_DIMS, hnswEf: config.hnswEf });
+  const searcher = createSearcher(index, embedder, { topK: config.topK, candidates: config.candidates, queryCacheSize: 0 });
+  const logger = pino({ level: 'silent' });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-stats-'));
+  const questionLog = new QuestionLog({ file: path.join(dir, 'bot.sqlite'), salt: null, retentionDays: 90, logger });
+  const off = createContext({ searcher, logger });
+  const on = createContext({ searcher, logger, questionLog });
+  const where = { guildId: '1200000000000000001', channelId: '1200000000000000002' };
+  for (let i = 0; i < 10; i++) await answerQuestion(on, qs[i % qs.length]!, 'mention', 'warm-up', where);
+  const without: number[] = [];
+  const withLog: number[] = [];
+  const rounds = 300;
+  for (let i = 0; i < rounds; i++) {
+    const q = qs[i % qs.length]!;
+    const user = `12000000000000${String(i % 50).padStart(5, '0')}`;
+    for (const ctx of i % 2 ? [on, off] : [off, on]) {
+      const start = now();
+      await answerQuestion(ctx, q, 'mention', user, where);
+      (ctx === on ? withLog : without).push(now() - start);
+    }
+  }
+  // Repeated questions (answer cache on): the search costs microseconds, so what is left is the recording itself.
+  const cachedSearcher = createSearcher(index, embedder, { topK: config.topK, candidates: config.candidates });
+  const cachedOff = createContext({ searcher: cachedSearcher, logger });
+  const cachedOn = createContext({ searcher: cachedSearcher, logger, questionLog });
+  for (const q of qs) await answerQuestion(cachedOff, q, 'mention', 'warm-up', where);
+  const cachedWithout: number[] = [];
+  const cachedWith: number[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const q = qs[i % qs.length]!;
+    for (const ctx of i % 2 ? [cachedOn, cachedOff] : [cachedOff, cachedOn]) {
+      const start = now();
+      await answerQuestion(ctx, q, 'mention', `user-${i % 50}`, where);
+      (ctx === cachedOn ? cachedWith : cachedWithout).push(now() - start);
+    }
+    // Let timers (the log's batched writes) run between questions, as they would in the bot.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  // The only part on the answer's path: queueing a row (hashing the user included).
+  const answer = await searcher.search(qs[0]!);
+  const enqueue: number[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const start = now();
+    questionLog.record({ via: 'mention', userId: `user-${i}`, answer, latencyMs: 1, ...where });
+    enqueue.push(now() - start);
+  }
+  // Off the path, when the timer fires: one transaction per BATCH_ROWS rows.
+  const flushStart = now();
+  questionLog.flush();
+  const flushMs = ((now() - flushStart) * BATCH_ROWS) / 1000;
+  const rows = questionLog.read((db) => (db.prepare('SELECT count(*) AS n FROM questions').get() as { n: number }).n);
+  questionLog.close();
+  await embedder.close();
+  await rm(dir, { recursive: true, force: true });
+  return {
+    rounds,
+    answer_p50_ms_without: quantile(without, 0.5),
+    answer_p50_ms_with: quantile(withLog, 0.5),
+    // Median of the per-question differences (same question, back to back): less noisy than the difference of medians.
+    answer_paired_diff_p50_ms: quantile(withLog.map((w, i) => w - without[i]!), 0.5),
+    cached_answer_p50_ms_without: quantile(cachedWithout, 0.5),
+    cached_answer_p50_ms_with: quantile(cachedWith, 0.5),
+    answer_p95_ms_without: quantile(without, 0.95),
+    answer_p95_ms_with: quantile(withLog, 0.95),
+    record_enqueue_us_p50: 1000 * quantile(enqueue, 0.5),
+    flush_batch_ms: flushMs,
+    batch_rows: BATCH_ROWS,
+    rows_written: rows,
+  };
+}
+
 const result =
   mode === 'model' ? await model()
   : mode === 'build-real' ? await buildReal(args[0]!)
   : mode === 'build-synthetic' ? await buildSynthetic(args[0]!, Number(args[1]), args[2]!)
   : mode === 'serve' ? await serve(args[0]!)
+  : mode === 'record' ? await record(args[0]!)
   : (() => { throw new Error(`unknown mode ${mode}`); })();
 process.stdout.write(JSON.stringify(result) + '\n');
 process.exit(0);

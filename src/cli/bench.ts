@@ -32,6 +32,7 @@ try {
   const realDir = path.join(work, 'real');
   const realBuild = step('build-real', realDir);
   const rows: Array<{ build: Json; serve: Json; synthetic: boolean }> = [{ build: realBuild, serve: step('serve', realDir), synthetic: false }];
+  const recording = step('record', realDir);
   for (const n of sizes) {
     const dir = path.join(work, `synthetic-${n}`);
     rows.push({ build: step('build-synthetic', dir, String(n), realDir), serve: step('serve', dir), synthetic: true });
@@ -52,6 +53,7 @@ try {
     cached_answer_ms: real.cached_answer_ms,
     event_loop_lag_p99_ms: { indexing: realBuild.lag_indexing.p99, answering: real.lag_answering.p99 },
     event_loop_lag_max_ms: { indexing: realBuild.lag_indexing.max, answering: real.lag_answering.max },
+    question_log: recording,
     sizes: rows.map(({ build, serve, synthetic }) => ({
       passages: serve.passages,
       synthetic,
@@ -79,6 +81,10 @@ try {
     console.log(`Model throughput (raw, batch ${result.model_best_batch}): ${f(result.model_passages_per_s)} passages/s; indexing pipeline: ${f(result.index_passages_per_s)} passages/s (${f(100 * result.index_to_model_ratio, 0)} % of raw)`);
     console.log(`Cold start to first answer: ${f(result.cold_start_ms, 0)} ms (model ${f(result.model_load_ms, 0)} ms, in parallel with the index); cached repeat answer: ${f(result.cached_answer_ms, 3)} ms`);
     console.log(`Event-loop lag p99 / max: indexing ${f(result.event_loop_lag_p99_ms.indexing)} / ${f(result.event_loop_lag_max_ms.indexing)} ms; 50 concurrent questions ${f(result.event_loop_lag_p99_ms.answering)} / ${f(result.event_loop_lag_max_ms.answering)} ms`);
+    const q = result.question_log;
+    console.log(
+      `Question log (SQLite): answer p50 ${f(q.answer_p50_ms_with)} ms with, ${f(q.answer_p50_ms_without)} ms without (${q.rounds} questions each, interleaved; median paired difference ${f(q.answer_paired_diff_p50_ms, 2)} ms); repeated (cached) answers ${f(q.cached_answer_p50_ms_with, 3)} ms with, ${f(q.cached_answer_p50_ms_without, 3)} ms without; queueing a row ${f(q.record_enqueue_us_p50)} µs; writing a batch of ${q.batch_rows} rows ${f(q.flush_batch_ms)} ms, after the replies`,
+    );
     console.log('');
     console.log('| passages | p50 ms | p95 ms | p99 ms | embed / vector / keyword / fuse+format p50 ms | recall@10 | index load ms | peak RSS MB | index MB | re-index unchanged ms |');
     console.log('|---|---|---|---|---|---|---|---|---|---|');

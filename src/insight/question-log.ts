@@ -18,6 +18,8 @@ export type Reason = (typeof REASONS)[number];
 export const CITED_PASSAGES = 5;
 /** Rows wait this long so a burst is written in one transaction, after its replies are sent. */
 export const FLUSH_DELAY_MS = 250;
+/** Rows per transaction when the timer fires: a burst is written in slices, so the event loop is never held long. */
+export const BATCH_ROWS = 100;
 /** While the database is locked, rows wait in memory up to this many (oldest dropped beyond). */
 export const MAX_QUEUED = 5000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -178,23 +180,32 @@ export class QuestionLog {
     }
   }
 
-  /** Writes queued rows now, in one transaction. */
+  /** Writes every queued row now (before a read, at shutdown). */
   flush(): void {
+    while (this.writeSome(Infinity) && this.queue.length > 0);
+  }
+
+  /**
+   * Writes up to `max` queued rows in one transaction; false when the write failed.
+   * Rows of a locked database wait for the next try; anything else will not heal by retrying the same rows.
+   */
+  private writeSome(max: number): boolean {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (!this.db || this.queue.length === 0) return;
-    const batch = this.queue;
-    this.queue = [];
+    if (!this.db || this.queue.length === 0) return true;
+    const batch = this.queue.splice(0, max);
     try {
       this.write(batch);
       this.recovered();
+      if (this.queue.length > 0) this.schedule(true);
+      return true;
     } catch (error) {
-      // Locked by another process: try again later. Anything else will not heal by retrying the same rows.
       if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
         this.queue = [...batch, ...this.queue].slice(-MAX_QUEUED);
         this.schedule();
       }
       this.fail(error, 'write');
+      return false;
     }
   }
 
@@ -235,9 +246,10 @@ export class QuestionLog {
     this.schedule();
   }
 
-  private schedule(): void {
+  private schedule(soon = false): void {
     if (this.timer || this.closed) return;
-    this.timer = setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+    // The rest of a burst follows at once, after whatever the event loop has waiting.
+    this.timer = setTimeout(() => this.writeSome(BATCH_ROWS), soon ? 0 : FLUSH_DELAY_MS);
     // Pending rows never keep the process alive; close() writes them on shutdown.
     this.timer.unref();
   }

@@ -25,8 +25,8 @@ import { jsonHits } from '../retrieval/json.js';
 import { createSearcher } from '../retrieval/searcher.js';
 import { perturbedEmbedder, writeSyntheticReports } from './synthetic.js';
 import pino from 'pino';
-import { answerQuestion } from '../bot/answer.js';
-import { createContext } from '../bot/context.js';
+import { createContext, DEFAULT_SETTINGS, type BotContext } from '../bot/context.js';
+import { runQuestion } from '../bot/question-flow.js';
 import { BATCH_ROWS, QuestionLog } from '../insight/question-log.js';
 
 const config = loadConfig();
@@ -210,9 +210,14 @@ async function record(indexDir: string) {
   const logger = pino({ level: 'silent' });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-stats-'));
   const questionLog = new QuestionLog({ file: path.join(dir, 'bot.sqlite'), salt: null, retentionDays: 90, logger });
-  const off = createContext({ searcher, logger });
-  const on = createContext({ searcher, logger, questionLog });
+  // The bot's question flow (admission, search, record, render) with a no-op reply; one asker may ask any number of times.
+  const settings = { ...DEFAULT_SETTINGS, rateLimitQuestions: 100_000 };
+  const off = createContext({ searcher, logger }, settings);
+  const on = createContext({ searcher, logger, questionLog }, settings);
   const where = { guildId: '1200000000000000001', channelId: '1200000000000000002' };
+  const io = { acknowledge: async () => {}, send: async () => {} };
+  const answerQuestion = (ctx: BotContext, text: string, via: 'mention', user: string, at: typeof where) =>
+    runQuestion(ctx, { text, via, user, ...at }, io, () => ({ content: '' }));
   for (let i = 0; i < 10; i++) await answerQuestion(on, qs[i % qs.length]!, 'mention', 'warm-up', where);
   const without: number[] = [];
   const withLog: number[] = [];
@@ -228,8 +233,8 @@ async function record(indexDir: string) {
   }
   // Repeated questions (answer cache on): the search costs microseconds, so what is left is the recording itself.
   const cachedSearcher = createSearcher(index, embedder, { topK: config.topK, candidates: config.candidates });
-  const cachedOff = createContext({ searcher: cachedSearcher, logger });
-  const cachedOn = createContext({ searcher: cachedSearcher, logger, questionLog });
+  const cachedOff = createContext({ searcher: cachedSearcher, logger }, settings);
+  const cachedOn = createContext({ searcher: cachedSearcher, logger, questionLog }, settings);
   for (const q of qs) await answerQuestion(cachedOff, q, 'mention', 'warm-up', where);
   const cachedWithout: number[] = [];
   const cachedWith: number[] = [];

@@ -67,8 +67,7 @@ interface QuestionRow {
 
 /** The graded verdict when retrieval gives one, else the yes/no answerable flag. */
 export function verdictOf(answer: Answer): Verdict {
-  const graded = (answer as Answer & { verdict?: Verdict }).verdict;
-  return graded ?? (answer.answerable ? 'answer' : 'none');
+  return answer.verdict ?? (answer.answerable ? 'answer' : 'none');
 }
 
 /**

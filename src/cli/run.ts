@@ -4,8 +4,13 @@ import { ConfigError } from '../config.js';
 import { CorpusError } from '../corpus/corpus.js';
 import { IndexError } from '../index/manifest.js';
 
+/** A command called with wrong arguments. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
 /** Errors about the operator's setup, not bugs: shown as one line. */
-const EXPECTED = [ConfigError, IndexError, CorpusError];
+const EXPECTED = [ConfigError, IndexError, CorpusError, UsageError];
 const EXPECTED_NAMES = new Set(EXPECTED.map((c) => c.name));
 
 export async function runCli(main: () => Promise<void>): Promise<void> {

@@ -1,7 +1,8 @@
 import { appendFile, readFile, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { build, copyOfReports, load, sharedEmbedder, tempDir } from '../../test/support/index-fixture.js';
+import { baseConfig, build, copyOfReports, load, sharedEmbedder, tempDir } from '../../test/support/index-fixture.js';
+import { buildIndex } from './build.js';
 import { IndexError, readManifest } from './manifest.js';
 
 describe('building the index', () => {
@@ -28,6 +29,18 @@ describe('building the index', () => {
     const result = await build(dataDir, indexDir, () => Promise.reject(new Error('the model must not be needed')));
     expect(result.upToDate).toBe(true);
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('rebuilds, without re-embedding, when the code or data that analyze reports change', async () => {
+    const analyzed = async (analyzer: string) =>
+      buildIndex({ dataDir, indexDir, modelId: baseConfig.modelId, modelHash: (await readManifest(indexDir))!.modelHash, embedder: sharedEmbedder, analyzer });
+    expect((await analyzed('rules-a')).upToDate).toBe(false);
+    expect((await analyzed('rules-a')).upToDate).toBe(true);
+    const changed = await analyzed('rules-b');
+    expect(changed.upToDate).toBe(false);
+    expect(changed.embedded).toBe(0);
+    // Back to the real analyzer for the tests below.
+    expect((await build(dataDir, indexDir)).upToDate).toBe(false);
   });
 
   it('re-embeds only new or changed passages', async () => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { listReportFiles, readCorpus, type Corpus } from '../corpus/corpus.js';
 import type { SkippedFile } from '../corpus/types.js';
 import type { Embedder } from '../embedding/embedder.js';
+import { analyzerFingerprint } from './analyzer.js';
 import { placesNamed } from '../places/tags.js';
 import { KeywordIndex, type KeywordSource } from './keyword.js';
 import { INDEX_FORMAT_VERSION, IndexError, readManifest, writeManifest, type Manifest } from './manifest.js';
@@ -23,6 +24,8 @@ export interface BuildOptions {
   onProgress?: (event: BuildProgress) => void;
   /** Passages per model call; passages are grouped by length so batches pad little. */
   batchSize?: number;
+  /** Fingerprint of the code and data that decide the index's content (default: analyzer.ts computes it). */
+  analyzer?: string;
 }
 
 export type BuildProgress =
@@ -69,8 +72,11 @@ async function build(options: BuildOptions): Promise<BuildResult> {
   const sameModel = previous?.formatVersion === INDEX_FORMAT_VERSION && previous.modelHash === modelHash;
 
   // Same files (names, sizes, modification times) as the live index: nothing to read or redo.
+  const analyzer = options.analyzer ?? (await analyzerFingerprint());
+  // Same model and same rules for turning reports into passages and tokens: only then can the old index stand.
+  const sameRules = sameModel && previous!.analyzer === analyzer;
   const sources = await sourceFingerprint(options.dataDir);
-  if (sameModel && previous!.sources === sources && (await generationComplete(indexDir, previous!))) {
+  if (sameRules && previous!.sources === sources && (await generationComplete(indexDir, previous!))) {
     return { manifest: previous!, skipped: previous!.skipped ?? [], upToDate: true, embedded: 0, reused: previous!.counts.passages };
   }
 
@@ -81,7 +87,7 @@ async function build(options: BuildOptions): Promise<BuildResult> {
     throw new IndexError(`No paragraphs to index in ${options.dataDir}: ${why}. Add report files (.txt or .html) and run "npm run index" again.`);
   }
 
-  if (sameModel && previous!.corpusHash === corpus.hash && (await generationComplete(indexDir, previous!))) {
+  if (sameRules && previous!.corpusHash === corpus.hash && (await generationComplete(indexDir, previous!))) {
     // Files were touched but say the same: record their new times so the next run can skip reading.
     const manifest = { ...previous!, sources, skipped: corpus.skipped };
     await writeManifest(indexDir, manifest);
@@ -133,6 +139,7 @@ async function build(options: BuildOptions): Promise<BuildResult> {
     },
     files,
     sources,
+    analyzer,
     skipped: corpus.skipped,
   };
   await writeManifest(indexDir, manifest);
@@ -223,17 +230,17 @@ async function syncAndDescribe(dir: string): Promise<Manifest['files']> {
 /** A follow-on paragraph (one naming no place of its own) is searched with the paragraph it follows as context. */
 function keywordSources(corpus: Corpus): KeywordSource[] {
   const paragraphs = new Map(corpus.paragraphs.map((p) => [`${p.file}#${p.number}`, p]));
+  const headlines = new Map(corpus.reports.map((r) => [r.file, r.title]));
   return corpus.passages.map((p) => {
     const previous = paragraphs.get(`${p.file}#${p.paragraph - 1}`);
     const followOn = previous !== undefined && p.regions.length > 0 && placesNamed(p.text).length === 0;
-    return { text: p.text, regions: p.regions, context: followOn ? previous.text : null };
+    return { text: p.text, regions: p.regions, context: followOn ? previous.text : null, headline: headlines.get(p.file) ?? null, lead: p.paragraph > 1 ? (paragraphs.get(`${p.file}#1`)?.text ?? null) : null };
   });
 }
 
-/** Names, sizes and modification times of the report files, plus the gazetteer (it decides region tags). */
+/** Names, sizes and modification times of the report files. */
 async function sourceFingerprint(dataDir: string): Promise<string> {
   const hash = createHash('sha256');
-  hash.update(await readFile(new URL('../places/gazetteer.json', import.meta.url)));
   for (const file of await listReportFiles(dataDir).catch(() => [])) {
     const info = await stat(path.join(dataDir, file));
     hash.update(`${file}\u0000${info.size}\u0000${info.mtimeMs}\n`);

@@ -12,10 +12,19 @@ export interface KeywordSource {
   regions: string[];
   /** For a follow-on paragraph ("王建军指出…"), the paragraph it follows ("青海召开…省委书记王建军出席"). */
   context: string | null;
+  /** The report's headline: words that identify the report count for each of its passages. */
+  headline?: string | null;
+  /** The report's lead paragraph (who, where, when), for the report's other passages. */
+  lead?: string | null;
 }
 
-/** Field weights (a simplified BM25F): context counts less than the passage's own words. */
-const FIELD_WEIGHT = { text: 1, regions: 1, context: 0.5 } as const;
+/**
+ * Field weights (a simplified BM25F). A passage is matched together with its
+ * report's headline and lead paragraph, so a question naming the report's
+ * unit and a detail finds the paragraph holding the detail, not just the lead
+ * (which names the unit itself); context counts less than the passage's own words.
+ */
+const FIELD_WEIGHT = { text: 1, regions: 1, context: 0.5, headline: 1, lead: 0.3 } as const;
 // BM25+ (Lv & Zhai): the delta keeps long passages from scoring near zero for a term they do contain.
 const K1 = 1.2;
 const B = 0.7;
@@ -52,6 +61,8 @@ export class KeywordIndex {
       add(p.text, FIELD_WEIGHT.text);
       if (p.regions.length) add(p.regions.join(' '), FIELD_WEIGHT.regions);
       if (p.context) add(p.context, FIELD_WEIGHT.context);
+      if (p.headline) add(p.headline, FIELD_WEIGHT.headline);
+      if (p.lead) add(p.lead, FIELD_WEIGHT.lead);
       for (const [term, weight] of tf) {
         let list = postings.get(term);
         if (!list) postings.set(term, (list = []));

@@ -22,6 +22,8 @@ export interface Manifest {
   files: Record<string, { bytes: number; sha256: string }>;
   /** Fingerprint of the report files' names, sizes and times: unchanged means nothing to re-read. */
   sources?: string;
+  /** Fingerprint of the code and data that turned the reports into passages, place tags and tokens (analyzer.ts). */
+  analyzer?: string;
   /** Files the build skipped, with reasons (reported again when nothing changed). */
   skipped?: Array<{ file: string; reason: string }>;
 }

@@ -10,7 +10,10 @@ import { regionByName } from '../places/lookup.js';
 import { searchVectors } from '../index/vectors.js';
 import { judgeAnswerable, wordInCorpus } from './answerable.js';
 import { foldNearDuplicates } from './duplicates.js';
-import { reciprocalRankFusion } from './fusion.js';
+import { reciprocalRankFusion } from './signals/fusion.js';
+import { keywordMargin } from './signals/keyword-margin.js';
+import { preferNamedPlaces, type PlaceTags } from './signals/place-preference.js';
+import { retrievalOptions, type RetrievalOptions } from './options.js';
 import { bestSentence, type TermWeights } from './highlight.js';
 import { prepareQuery, type PreparedQuery } from './query.js';
 import type { Answer, Citation, Hit } from './types.js';
@@ -22,27 +25,8 @@ export interface SearchOptions {
   k?: number;
 }
 
-export interface SearcherSettings {
-  topK: number;
-  /** Candidates taken from each ranking before fusion. */
-  candidates: number;
-  rrfK?: number;
-  /**
-   * Rank-fusion weights. The place-aware keyword path is much the stronger
-   * signal on these reports (npm run eval, Chinese questions: keyword-only
-   * Hit@1 0.96, dense-only 0.82, equal weights 0.90, 0.1 : 1 with the keyword
-   * margin 0.96); dense similarity breaks near-ties and lifts passages the
-   * keywords rank a few places too low.
-   */
-  vectorWeight?: number;
-  keywordWeight?: number;
-  /** Bonus, in units of a first rank, scaled by a passage's keyword score relative to the best one. */
-  marginWeight?: number;
-  /** Bonus, in units of a first rank, for passages about a place the question names. */
-  regionWeight?: number;
-  /** Query embeddings remembered for repeated questions (0 turns the cache off, e.g. to measure the model). */
-  queryCacheSize?: number;
-}
+/** What a searcher is created with: any retrieval option (see options.ts); the rest take their defaults. */
+export type SearcherSettings = Partial<RetrievalOptions>;
 
 export interface Searcher {
   readonly index: LoadedIndex;
@@ -51,18 +35,20 @@ export interface Searcher {
   lastTimings(): Record<string, number>;
 }
 
-export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'embedQuery'>, settings: SearcherSettings): Searcher {
+export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'embedQuery'>, given: SearcherSettings = {}): Searcher {
+  const settings = retrievalOptions(given);
   const { store } = index;
   const reportsByFile = new Map(store.reports.map((r) => [r.file, r]));
-  const cache = new QueryCache(embedder, settings.queryCacheSize ?? 1024);
+  const cache = new QueryCache(embedder, settings.queryCacheSize);
   // Answers are immutable for the life of an index (a rebuilt index gets a new searcher).
-  const answers = new Lru<string, Answer>(settings.queryCacheSize ?? 1024);
+  const answers = new Lru<string, Answer>(settings.queryCacheSize);
   const corpusRegions = new Set(store.passages.flatMap((p) => p.regions));
   // Candidates from the keyword index, confirmed on the text: no scan over all passages about a region.
   const saysAbout = (region: string, word: string) =>
     index.keywords
       .passagesWithBigramsOf(word)
       .some((id) => store.passages[id]!.regions.includes(region) && matchingForm(store.passages[id]!.text).includes(word));
+  const tagsOf = (id: number): PlaceTags => ({ own: store.passages[id]!.regions, inherited: [] });
   let timings: Record<string, number> = {};
 
   const citationOf = (p: Passage): Citation => {
@@ -100,14 +86,18 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
     const keyword = searchKeywords(index.keywords, tokens, settings.candidates);
     const t3 = performance.now();
 
-    const fused = reciprocalRankFusion(
+    // The signals, in order: rank fusion of the two retrievers, the keyword
+    // leader's margin, the places the question names.
+    const { rrfK } = settings;
+    let ranked = reciprocalRankFusion(
       [
-        { hits: vectorHits, weight: settings.vectorWeight ?? 0.1 },
-        { hits: keyword.hits, weight: settings.keywordWeight ?? 1 },
+        { hits: vectorHits, weight: settings.vectorWeight },
+        { hits: keyword.hits, weight: settings.keywordWeight },
       ],
-      settings.rrfK ?? 60,
+      rrfK,
     );
-    const ranked = preferNamedRegions(keywordMargin(fused, keyword.hits, settings.marginWeight ?? 1, settings.rrfK ?? 60), query, store, settings.regionWeight ?? 1, settings.rrfK ?? 60);
+    ranked = keywordMargin(ranked, keyword.hits, settings.marginWeight, rrfK);
+    ranked = preferNamedPlaces(ranked, { named: namedPlaces(query), tagsOf, breadth }, { own: settings.placeOwnWeight, inherited: settings.placeInheritedWeight }, rrfK);
     // Near-copies of a shown passage rank close to it; looking a little past k finds them.
     const groups = foldNearDuplicates(ranked.slice(0, 2 * k + 10), (f) => store.passages[f.id]!.text, k);
     const weights = termWeights(tokens, keyword.documentFrequency, keyword.documentCount);
@@ -136,37 +126,10 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
   return { index, search, lastTimings: () => timings };
 }
 
-/**
- * Rank fusion keeps only ranks; when one passage matches the question's words
- * far better than the next (533 vs 30), that margin matters: a bonus in
- * proportion to the keyword score relative to the best keeps it.
- */
-function keywordMargin(fused: Array<{ id: number; score: number }>, keywordHits: Array<{ id: number; score: number }>, weight: number, rrfK: number) {
-  const best = keywordHits[0]?.score ?? 0;
-  if (weight === 0 || best <= 0) return fused;
-  const relative = new Map(keywordHits.map((h) => [h.id, h.score / best]));
-  return fused.map((f) => ({ id: f.id, score: f.score + (weight * (relative.get(f.id) ?? 0)) / (rrfK + 1) })).sort((a, b) => b.score - a.score || a.id - b.id);
-}
+const namedPlaces = (query: PreparedQuery) => new Set([...query.regions, ...query.regionGroup].map((r) => r.name));
 
-/**
- * A question that names a place asks about that place: passages about it (by
- * their region tags, which include cities' provinces and carry over to
- * follow-on paragraphs) move ahead of passages that merely share words. A
- * passage listing a dozen provinces is about each of them only weakly.
- */
-function preferNamedRegions(fused: Array<{ id: number; score: number }>, query: PreparedQuery, store: LoadedIndex['store'], weight: number, rrfK: number) {
-  const named = new Set([...query.regions, ...query.regionGroup].map((r) => r.name));
-  if (named.size === 0 || weight === 0) return fused;
-  const bonus = weight / (rrfK + 1);
-  return fused
-    .map((f) => {
-      const tags = store.passages[f.id]!.regions;
-      if (!tags.some((r) => named.has(r))) return f;
-      const provinces = tags.filter((r) => regionByName(r)?.level === 1).length;
-      return { id: f.id, score: f.score + bonus / Math.max(1, provinces - 1) };
-    })
-    .sort((a, b) => b.score - a.score || a.id - b.id);
-}
+/** Distinct provinces among place tags. */
+const breadth = (places: readonly string[]) => places.filter((name) => regionByName(name)?.level === 1).length;
 
 function keywordTokens(query: PreparedQuery): string[] {
   const tokens = tokenize(query.matching);

@@ -16,6 +16,7 @@ import {
 import { QUESTION_ID, REASONS, type Reason } from '../insight/question-log.js';
 import type { BotContext } from './context.js';
 import { NO_MENTIONS, type ActionRow } from './views/common.js';
+import { langFromLocale, traditional } from './views/i18n.js';
 
 export const FEEDBACK_PREFIX = 'fb:';
 
@@ -35,34 +36,42 @@ export function withFeedback<M extends { components?: ActionRow[] }>(message: M,
   return { ...message, components: [...rows, feedbackRow(questionId)] };
 }
 
-type Lang = 'zh' | 'en';
-const TEXT = {
-  thanks: { zh: '谢谢，已记录。', en: 'Thanks — noted.' },
-  why: { zh: '谢谢，已记录。哪里不对？（可不选）', en: 'Thanks — noted. What was wrong? (optional)' },
-  placeholder: { zh: '哪里不对', en: 'What was wrong' },
-  reasons: {
-    'wrong-passage': { zh: '引错了段落', en: 'Wrong passage' },
-    'not-answered': { zh: '没有回答问题', en: 'Did not answer the question' },
-    outdated: { zh: '内容过时', en: 'Outdated' },
-    other: { zh: '其他', en: 'Other' },
-  } satisfies Record<Reason, Record<Lang, string>>,
-  noted: { zh: '谢谢，已记录：', en: 'Thanks — noted: ' },
-  invalid: { zh: '这个按钮已失效。', en: 'This button is no longer valid.' },
-} as const;
+const ZH = {
+  thanks: '谢谢，已记录。',
+  why: '谢谢，已记录。哪里不对？（可不选）',
+  placeholder: '哪里不对',
+  reasons: { 'wrong-passage': '引错了段落', 'not-answered': '没有回答问题', outdated: '内容过时', other: '其他' } as Record<Reason, string>,
+  noted: '谢谢，已记录：',
+  invalid: '这个按钮已失效。',
+};
+type Texts = typeof ZH;
+const EN: Texts = {
+  thanks: 'Thanks — noted.',
+  why: 'Thanks — noted. What was wrong? (optional)',
+  placeholder: 'What was wrong',
+  reasons: { 'wrong-passage': 'Wrong passage', 'not-answered': 'Did not answer the question', outdated: 'Outdated', other: 'Other' },
+  noted: 'Thanks — noted: ',
+  invalid: 'This button is no longer valid.',
+};
+let zhTW: Texts | null = null;
+/** In the clicker's Discord language, like every reply (traditional characters for zh-TW). */
+function textsFor(locale: string | undefined): Texts {
+  const lang = langFromLocale(locale);
+  if (lang === 'en') return EN;
+  return lang === 'zh-TW' ? (zhTW ??= { ...traditional(ZH), reasons: traditional(ZH.reasons) }) : ZH;
+}
 
-const langOf = (locale: string | undefined): Lang => (locale?.startsWith('zh') ? 'zh' : 'en');
-
-function reasonRow(questionId: string, lang: Lang): APIActionRowComponent<APIStringSelectComponent> {
+function reasonRow(questionId: string, t: Texts): APIActionRowComponent<APIStringSelectComponent> {
   return {
     type: ComponentType.ActionRow,
     components: [
       {
         type: ComponentType.StringSelect,
         custom_id: `${FEEDBACK_PREFIX}${questionId}:why`,
-        placeholder: TEXT.placeholder[lang],
+        placeholder: t.placeholder,
         min_values: 1,
         max_values: 1,
-        options: REASONS.map((r) => ({ value: r, label: TEXT.reasons[r][lang] })),
+        options: REASONS.map((r) => ({ value: r, label: t.reasons[r] })),
       },
     ],
   };
@@ -70,11 +79,11 @@ function reasonRow(questionId: string, lang: Lang): APIActionRowComponent<APIStr
 
 /** A click on 👍/👎 or a choice in the reason select; acknowledged privately to whoever clicked. */
 export async function handleFeedback(interaction: ButtonInteraction | StringSelectMenuInteraction, context: BotContext): Promise<void> {
-  const lang = langOf(interaction.locale);
+  const t = textsFor(interaction.locale);
   const m = PATTERN.exec(interaction.customId);
   const questionId = m?.[1];
   if (!m || !questionId || !QUESTION_ID.test(questionId)) {
-    await interaction.reply({ content: TEXT.invalid[lang], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    await interaction.reply({ content: t.invalid, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
     return;
   }
   const user = interaction.user.id;
@@ -82,20 +91,20 @@ export async function handleFeedback(interaction: ButtonInteraction | StringSele
   if (m[2] === 'why') {
     const reason = interaction.isStringSelectMenu() ? (interaction.values[0] as Reason | undefined) : undefined;
     if (!reason || !(REASONS as readonly string[]).includes(reason)) {
-      await interaction.reply({ content: TEXT.invalid[lang], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      await interaction.reply({ content: t.invalid, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;
     }
     log.reason(questionId, user, reason);
     // The select sits in our private ack: replace it with the final thanks.
-    await interaction.update({ content: `${TEXT.noted[lang]}${TEXT.reasons[reason][lang]}`, components: [], allowedMentions: NO_MENTIONS });
+    await interaction.update({ content: `${t.noted}${t.reasons[reason]}`, components: [], allowedMentions: NO_MENTIONS });
     return;
   }
   const up = m[2] === 'up';
   log.vote(questionId, user, up ? 1 : -1);
   context.logger.info({ event: 'feedback', question: questionId, vote: up ? 'up' : 'down' }, 'answer rated');
   await interaction.reply({
-    content: up ? TEXT.thanks[lang] : TEXT.why[lang],
-    components: up ? [] : [reasonRow(questionId, lang)],
+    content: up ? t.thanks : t.why,
+    components: up ? [] : [reasonRow(questionId, t)],
     flags: MessageFlags.Ephemeral,
     allowedMentions: NO_MENTIONS,
   });

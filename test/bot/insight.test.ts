@@ -160,6 +160,13 @@ describe('the question log through Discord', () => {
     expect(embed.description).toMatch(/👍 1 · 👎 1/);
     expect(embed.description).toMatch(/median \d+ ms · p95 \d+ ms/);
     expect(embed.fields[0]!.value).toMatch(/^1\. 北京 \(3\)/);
+
+    // In the manager's language: traditional characters for zh-TW, the figures unchanged.
+    const tw = fake.sendCommand({ name: 'stats', options: {}, user: DEFAULT_IDS.modUserId, locale: 'zh-TW' });
+    const twOut = await fake.waitForBotOutput(forInteraction(tw.id), 10_000);
+    const twEmbed = (twOut.message.embeds as Array<{ title: string; description: string }>)[0]!;
+    expect(twEmbed.title).toBe('最近 7 天的提問統計');
+    expect(twEmbed.description).toMatch(/\*\*耗時\*\* 中位數 \d+ ms/);
   });
 
   it('100 questions at once: 100 answers, 100 rows', async () => {

@@ -5,6 +5,7 @@ import { figures, type Figures } from '../../insight/figures.js';
 import type { BotContext } from '../context.js';
 import { escapeText, type BotMessage } from '../views/common.js';
 import { replyOptions } from '../respond.js';
+import { langFromLocale, traditional, type Lang } from '../views/i18n.js';
 
 export const DEFAULT_DAYS = 7;
 
@@ -24,33 +25,62 @@ export const data = new SlashCommandBuilder()
       .setMaxValue(3650),
   );
 
-type Lang = 'zh' | 'en';
-const TEXT = {
-  refused: { zh: '只有拥有“管理服务器”权限的成员可以查看统计。', en: 'Only members with the Manage Server permission can see the statistics.' },
-  off: { zh: '这个机器人没有记录提问（STATS_DB=off）。', en: 'This bot does not record questions (STATS_DB=off).' },
-  failing: { zh: '统计数据库暂时无法读取，请查看机器人日志。', en: 'The statistics database cannot be read right now; see the bot log.' },
+const ZH = {
+  refused: '只有拥有“管理服务器”权限的成员可以查看统计。',
+  off: '这个机器人没有记录提问（STATS_DB=off）。',
+  failing: '统计数据库暂时无法读取，请查看机器人日志。',
+  title: (days: number) => `最近 ${days} 天的提问统计`,
+  questions: '提问',
+  answered: '回答',
+  related: '相关',
+  notFound: '未找到',
+  latency: (p50: string, p95: string) => `**耗时** 中位数 ${p50} · p95 ${p95}`,
+  places: '问得最多的地区',
+  topNotFound: '最常见的未找到问题',
+  footer: '完整列表：npm run report',
 };
+type Texts = typeof ZH;
+const EN: Texts = {
+  refused: 'Only members with the Manage Server permission can see the statistics.',
+  off: 'This bot does not record questions (STATS_DB=off).',
+  failing: 'The statistics database cannot be read right now; see the bot log.',
+  title: (days) => `Questions in the last ${days} day${days === 1 ? '' : 's'}`,
+  questions: 'Questions',
+  answered: 'Answered',
+  related: 'Related',
+  notFound: 'Not found',
+  latency: (p50, p95) => `**Latency** median ${p50} · p95 ${p95}`,
+  places: 'Most asked regions',
+  topNotFound: 'Most frequent not-found questions',
+  footer: 'Full lists: npm run report',
+};
+let zhTW: Texts | null = null;
+/** In the user's Discord language, like every reply (traditional characters for zh-TW). */
+function textsFor(lang: Lang): Texts {
+  if (lang === 'en') return EN;
+  return lang === 'zh-TW' ? (zhTW ??= traditional(ZH)) : ZH;
+}
 
-const langOf = (locale: string | undefined): Lang => (locale?.startsWith('zh') ? 'zh' : 'en');
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
   const { logger } = context;
-  const lang = langOf(interaction.locale);
+  const lang = langFromLocale(interaction.locale);
+  const t = textsFor(lang);
   if (!interaction.inGuild() || !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
     logger.warn({ event: 'stats', guild: interaction.guildId }, '/stats refused: no Manage Server permission');
-    await interaction.reply(replyOptions({ content: TEXT.refused[lang] }, logger, true));
+    await interaction.reply(replyOptions({ content: t.refused }, logger, true));
     return;
   }
   const log = context.questionLog;
   if (!log.enabled) {
-    await interaction.reply(replyOptions({ content: (log.isFailing ? TEXT.failing : TEXT.off)[lang] }, logger, true));
+    await interaction.reply(replyOptions({ content: log.isFailing ? t.failing : t.off }, logger, true));
     return;
   }
   const days = interaction.options.getInteger('days') ?? DEFAULT_DAYS;
   const until = Date.now();
   const result = log.read((db) => figures(db, { since: until - days * DAY_MS, until, guild: interaction.guildId }));
-  await interaction.reply(replyOptions(result ? statsMessage(result, days, lang) : { content: TEXT.failing[lang] }, logger, true));
+  await interaction.reply(replyOptions(result ? statsMessage(result, days, lang) : { content: t.failing }, logger, true));
 }
 
 const percent = (n: number, total: number) => (total === 0 ? '–' : `${Math.round((100 * n) / total)} %`);
@@ -58,26 +88,24 @@ const ms = (x: number | null) => (x === null ? '–' : `${Math.round(x)} ms`);
 
 /** The figures as one embed, in the user's language. */
 export function statsMessage(f: Figures, days: number, lang: Lang): BotMessage {
-  const zh = lang === 'zh';
+  const t = textsFor(lang);
   const n = f.questions;
   const lines = [
-    zh ? `**提问** ${n}` : `**Questions** ${n}`,
-    zh
-      ? `**回答** ${percent(f.verdicts.answer, n)} · **相关** ${percent(f.verdicts.related, n)} · **未找到** ${percent(f.verdicts.none, n)}`
-      : `**Answered** ${percent(f.verdicts.answer, n)} · **Related** ${percent(f.verdicts.related, n)} · **Not found** ${percent(f.verdicts.none, n)}`,
+    `**${t.questions}** ${n}`,
+    `**${t.answered}** ${percent(f.verdicts.answer, n)} · **${t.related}** ${percent(f.verdicts.related, n)} · **${t.notFound}** ${percent(f.verdicts.none, n)}`,
     `👍 ${f.votes.up} · 👎 ${f.votes.down}`,
-    zh ? `**耗时** 中位数 ${ms(f.latencyMs.p50)} · p95 ${ms(f.latencyMs.p95)}` : `**Latency** median ${ms(f.latencyMs.p50)} · p95 ${ms(f.latencyMs.p95)}`,
+    t.latency(ms(f.latencyMs.p50), ms(f.latencyMs.p95)),
   ];
   const places = f.topPlaces.map((p, i) => `${i + 1}. ${escapeText(p.place)} (${p.count})`).join('\n');
   const notFound = f.topNotFound.map((g, i) => `${i + 1}. ${escapeText(shorten(g.question, 150))} (${g.count})`).join('\n');
   const embed: APIEmbed = {
-    title: zh ? `最近 ${days} 天的提问统计` : `Questions in the last ${days} day${days === 1 ? '' : 's'}`,
+    title: t.title(days),
     description: lines.join('\n'),
     fields: [
-      { name: zh ? '问得最多的地区' : 'Most asked regions', value: places || '–' },
-      { name: zh ? '最常见的未找到问题' : 'Most frequent not-found questions', value: notFound || '–' },
+      { name: t.places, value: places || '–' },
+      { name: t.topNotFound, value: notFound || '–' },
     ],
-    footer: { text: zh ? '完整列表：npm run report' : 'Full lists: npm run report' },
+    footer: { text: t.footer },
   };
   return { content: '', embeds: [embed] };
 }

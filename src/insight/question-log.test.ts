@@ -60,7 +60,7 @@ describe('the question log', () => {
     expect(rows).toHaveLength(2);
     const first = rows.find((r) => r.id === id)!;
     expect(first).toMatchObject({ via: 'mention', verdict: 'answer', language: 'zh', latency_ms: 12.35, cached: 0, guild_id: '1200000000000000001', question: '北京有多少党员？@user' });
-    expect(rows.find((r) => r.id === none)).toMatchObject({ verdict: 'none', via: 'dm', guild_id: null });
+    expect(rows.find((r) => r.id === none)).toMatchObject({ verdict: 'none', via: 'dm', guild_id: null, channel_id: null });
     expect(db.prepare('SELECT report, paragraph FROM citations WHERE question_id = ? ORDER BY rank').all(id)).toEqual([
       { report: '002_a.txt', paragraph: 4 },
       { report: '001_b.txt', paragraph: 6 },

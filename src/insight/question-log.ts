@@ -138,7 +138,8 @@ export class QuestionLog {
         asked_at: q.at ?? this.now(),
         via: q.via,
         guild_id: q.guildId,
-        channel_id: q.channelId,
+        // A DM channel belongs to one user: Discord would say whose it is, so DMs keep no channel.
+        channel_id: q.guildId === null ? null : q.channelId,
         user_hash: this.hash(q.userId),
         question: scrubMentions(answer.question),
         language: answer.language ?? (/[\u3400-\u9fff]/.test(answer.question) ? 'zh' : 'en'),

@@ -19,7 +19,7 @@ export const CITED_PASSAGES = 5;
 /** Rows wait this long so a burst is written in one transaction, after its replies are sent. */
 export const FLUSH_DELAY_MS = 250;
 /** Rows per transaction when the timer fires: a burst is written in slices, so the event loop is never held long. */
-export const BATCH_ROWS = 100;
+export const BATCH_ROWS = 25;
 /** While the database is locked, rows wait in memory up to this many (oldest dropped beyond). */
 export const MAX_QUEUED = 5000;
 const DAY_MS = 24 * 60 * 60 * 1000;

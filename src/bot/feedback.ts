@@ -29,11 +29,21 @@ export function feedbackRow(questionId: string): ActionRow {
   return { type: ComponentType.ActionRow, components: [button('up', '👍'), button('down', '👎')] };
 }
 
-/** Adds the feedback row to an answer when its question was recorded and a row is free (Discord allows 5). */
+/**
+ * Adds 👍/👎 to an answer when its question was recorded: beside the last row of buttons when it
+ * has room (one row less to scroll past on a phone), else as a row of their own (Discord allows 5).
+ */
 export function withFeedback<M extends { components?: ActionRow[] }>(message: M, questionId: string | null): M {
   const rows = message.components ?? [];
-  if (!questionId || rows.length >= 5) return message;
-  return { ...message, components: [...rows, feedbackRow(questionId)] };
+  if (!questionId) return message;
+  const row = feedbackRow(questionId);
+  const last = rows.at(-1);
+  const buttonsOnly = last !== undefined && last.components.every((c) => c.type === ComponentType.Button);
+  if (last && buttonsOnly && last.components.length + row.components.length <= 5) {
+    return { ...message, components: [...rows.slice(0, -1), { ...last, components: [...last.components, ...row.components] }] };
+  }
+  if (rows.length >= 5) return message;
+  return { ...message, components: [...rows, row] };
 }
 
 const ZH = {

@@ -1,9 +1,11 @@
 // npm run preview [-- --out DIR] [--dev] — writes what the bot would send for a fixed set of
 // replies (the same views and controls as the bot, on the real index) as discord-render
 // conversations, then renders them at 900 and 400 px when the render tool and Chromium are there.
-//   --dev   also every fact question of test/fixtures/questions.dev.jsonl (for the height check)
+//   --dev   also every fact question of test/fixtures/questions.dev.jsonl, then their heights on a
+//           400 px screen and citation shares; exits 1 when an answer is taller than --max-height
+//           (default 900 px) or citations exceed 25 %
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { answerControls } from '../bot/commands/ask.js';
@@ -15,6 +17,7 @@ import { answerView, moreResultsView, firstHits } from '../bot/views/answer.js';
 import type { BotMessage } from '../bot/views/common.js';
 import { helpView } from '../bot/views/help.js';
 import { langFromLocale, langOfText, type Lang } from '../bot/views/i18n.js';
+import { citationShare } from '../bot/views/measure.js';
 import { regionsListView } from '../bot/views/region.js';
 import { loadConfig, PROJECT_ROOT } from '../config.js';
 import { RESULTS_PER_QUESTION } from '../bot/question-flow.js';
@@ -129,4 +132,31 @@ await runCli(async () => {
   }
   const result = spawnSync(process.execPath, [tool, out, '--out', out, '--width', '900,400'], { stdio: 'inherit', cwd: PROJECT_ROOT });
   if (result.status !== 0) process.exitCode = result.status ?? 1;
+  if (args.includes('--dev')) checkDev(out, Number(args[args.indexOf('--max-height') + 1] ?? '') || 900);
 });
+
+/** A PNG's height, from its IHDR chunk. */
+function pngHeight(file: string): number {
+  return readFileSync(file).readUInt32BE(20);
+}
+
+/** Heights at 400 px and citation shares of the dev answers; a failing exit code when over the limits. */
+function checkDev(out: string, maxHeight: number): void {
+  const rows: Array<{ name: string; height: number; share: number }> = [];
+  for (const p of readdirSync(out).filter((n) => /^dev-.*\.json$/.test(n))) {
+    const name = p.replace(/\.json$/, '');
+    const conversation = JSON.parse(readFileSync(path.join(out, p), 'utf8')) as Conversation;
+    const png = path.join(out, `${name}.mobile.png`);
+    if (!existsSync(png)) continue;
+    rows.push({ name, height: pngHeight(png), share: citationShare(conversation.messages[0] as BotMessage).share });
+  }
+  if (rows.length === 0) return;
+  const heights = rows.map((r) => r.height).sort((a, b) => a - b);
+  const shares = rows.map((r) => r.share).sort((a, b) => a - b);
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  console.log(`dev fact answers at 400 px: ${rows.length}, height median ${heights[rows.length >> 1]} px, max ${heights.at(-1)} px (limit ${maxHeight}); citations median ${pct(shares[rows.length >> 1]!)}, max ${pct(shares.at(-1)!)} (limit 25 %)`);
+  const over = rows.filter((r) => r.height > maxHeight || r.share > 0.25);
+  for (const r of over) console.log(`  over: ${r.name} ${r.height} px, citations ${pct(r.share)}`);
+  if (over.length > 0) process.exitCode = 1;
+}
+

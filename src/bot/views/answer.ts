@@ -26,8 +26,10 @@ import { reportTags } from './tags.js';
 export const FIRST_QUOTES = 3;
 /** Quotes per "More results" reply. */
 export const MORE_QUOTES = 3;
-/** Passage characters per quote before it is cut at a sentence end near the answer. */
+/** Passage characters of the first quote before it is cut at a sentence end near the answer. */
 const QUOTE_BUDGET = 200;
+/** The quotes after it support the answer: shorter, so an answer stays within a phone screen. */
+const SUPPORT_BUDGET = 120;
 /** Extra quotes must score at least this share of the best one (fusion scores are relative within a question). */
 const RELEVANT_SHARE = 0.8;
 /** Short titles in the Sources block. */
@@ -131,9 +133,9 @@ export function quotesWithSources(hits: Hit[], lang: Lang, intro: string[]): Bod
   const t = labels(lang);
   const tags = reportTags();
   const cut: boolean[] = [];
-  const quotes = hits.map((hit) => {
+  const quotes = hits.map((hit, i) => {
     const focus = hit.answerSpan ?? hit.bestSentence;
-    const q = quotePassage(hit.text, focus, focus, QUOTE_BUDGET);
+    const q = quotePassage(hit.text, focus, focus, i === 0 ? QUOTE_BUDGET : SUPPORT_BUDGET);
     cut.push(q.cut);
     const tag = tags.tag(hit.source, hit.paragraph, hit, hit.alsoIn.map((c) => c.source));
     return `${blockQuote(q.body)} **[${tag}]**`;

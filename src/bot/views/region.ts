@@ -1,6 +1,6 @@
 // /region, /regions and region autocomplete: a one-line overview first, then extracts that
 // make sense on their own, tagged [n] like answers, and one Sources block.
-import { findRegionMentions, regionPath, type Region } from '../../places/lookup.js';
+import { findRegionMentions, regionByName, regionPath, type Region } from '../../places/lookup.js';
 import type { RegionSummary } from '../../summaries/summary.js';
 import { splitSentences } from '../../text/text.js';
 import { reportTags } from './tags.js';
@@ -11,6 +11,8 @@ import { reportLink } from './answer.js';
 
 /** Passage characters per extract. */
 const EXTRACT_BUDGET = 220;
+/** An extract merged from neighbouring key sentences may run a little longer. */
+const MERGED_BUDGET = 320;
 /** Places listed in the overview line. */
 const OVERVIEW_PLACES = 6;
 /** At most this many sentences before an extract are added to name the place it speaks of. */
@@ -27,7 +29,7 @@ export function regionChoice(region: Region, paragraphs: number, lang: Lang): { 
   const latin = region.english[0] ?? region.pinyin;
   const t = labels(lang);
   const where = region.level > 1 ? (lang === 'en' ? `, ${region.province}` : `，${region.province}`) : '';
-  const count = paragraphs > 0 ? ` — ${lang === 'en' ? t.regionsCount(paragraphs, 0).split(' · ')[0] : `${paragraphs} 段`}` : '';
+  const count = paragraphs > 0 ? ` — ${t.paragraphCount(paragraphs)}` : '';
   const name = `${region.name}${latin ? ` · ${latin}` : ''}${where ? ` (${where.slice(1).trim()})` : ''}${count}`;
   return { name: truncatePlain(name, LIMITS.choiceName), value: region.name.slice(0, LIMITS.choiceValue) };
 }
@@ -68,6 +70,32 @@ export function extractRange(paragraph: string, sentence: string, region: Region
   return { start: at, end: at + sentence.length };
 }
 
+interface Extract {
+  source: string;
+  paragraph: number;
+  title: string;
+  /** The whole paragraph. */
+  text: string;
+  range: Range;
+}
+
+/**
+ * The key sentences as extracts, each with the sentence naming the place when it needs one; two
+ * extracts of one paragraph that touch or overlap become one (no sentence is quoted twice).
+ */
+function mergedExtracts(summary: RegionSummary, region: Region): Extract[] {
+  const out: Extract[] = [];
+  for (const s of summary.summary) {
+    const paragraph = summary.paragraphs.find((p) => p.source === s.source && p.paragraph === s.paragraph);
+    const text = paragraph?.text ?? s.text;
+    const range = extractRange(text, s.text, region) ?? { start: 0, end: text.length };
+    const same = out.find((e) => e.source === s.source && e.paragraph === s.paragraph && range.start <= e.range.end + 1 && e.range.start <= range.end + 1);
+    if (same) same.range = { start: Math.min(same.range.start, range.start), end: Math.max(same.range.end, range.end) };
+    else out.push({ source: s.source, paragraph: s.paragraph, title: s.title, text, range });
+  }
+  return out;
+}
+
 export function regionSummaryView(summary: RegionSummary, lang: Lang, ids: RegionIds): BotMessage {
   const t = labels(lang);
   const region = summary.region!;
@@ -77,24 +105,22 @@ export function regionSummaryView(summary: RegionSummary, lang: Lang, ids: Regio
   const province = summary.province ?? region.province;
   const title = fitEscaped(region.level === 1 ? regionLabel(region, lang) : `${regionLabel(region, lang)}${lang === 'en' ? `, ${province}` : `（${province}）`}`, LIMITS.title);
   const places = summary.places.filter((p) => p.name !== region.name);
-  const shownPlaces = places.slice(0, OVERVIEW_PLACES).map((p) => `${escapeText(p.name)} ${p.paragraphs}`);
+  const placeName = (name: string) => (lang === 'en' ? (regionByName(name)?.english[0] ?? name) : name);
+  const shownPlaces = places.slice(0, OVERVIEW_PLACES).map((p) => `${escapeText(placeName(p.name))} ${p.paragraphs}`);
   const placeList = shownPlaces.length === 0 ? '' : ` · ${t.placesNamed} ${shownPlaces.join(lang === 'en' ? ', ' : '、')}${places.length > OVERVIEW_PLACES ? ` ${t.morePlaces(places.length - OVERVIEW_PLACES)}` : ''}`;
   const overview = `**${t.regionOverview(summary.reports.length, summary.paragraphs.length)}**${placeList}`;
 
   const tags = reportTags();
   const extracts: string[] = [];
   const options: SelectOption[] = [];
-  for (const s of summary.summary) {
-    const paragraph = summary.paragraphs.find((p) => p.source === s.source && p.paragraph === s.paragraph);
-    const text = paragraph?.text ?? s.text;
-    const range = extractRange(text, s.text, region) ?? { start: 0, end: text.length };
-    const quote = quotePassage(text.slice(0, range.end), range, null, EXTRACT_BUDGET);
+  for (const e of mergedExtracts(summary, region)) {
+    const quote = quotePassage(e.text.slice(0, e.range.end), e.range, null, Math.max(EXTRACT_BUDGET, Math.min(MERGED_BUDGET, e.range.end - e.range.start)));
     // quotePassage saw the paragraph only up to the extract's end: mark what follows as cut too.
-    const body = range.end < text.trimEnd().length && !quote.body.endsWith('…') ? `${quote.body}…` : quote.body;
-    const tag = tags.tag(s.source, s.paragraph, { title: s.title, sourceUrl: ids.reportUrl(s.source) });
+    const body = e.range.end < e.text.trimEnd().length && !quote.body.endsWith('…') ? `${quote.body}…` : quote.body;
+    const tag = tags.tag(e.source, e.paragraph, { title: e.title, sourceUrl: ids.reportUrl(e.source) });
     extracts.push(`${blockQuote(body)} **[${tag}]**`);
-    const value = ids.passageValue(s.source, s.paragraph);
-    if (value) options.push({ label: `[${tag}] ${t.paragraph(s.paragraph)} · ${t.fullParagraph}`, value, description: `《${s.title}》` });
+    const value = ids.passageValue(e.source, e.paragraph);
+    if (value) options.push({ label: `[${tag}] ${t.paragraph(e.paragraph)} · ${t.fullParagraph}`, value, description: `《${e.title}》` });
   }
   const sources = tags.reports().map((r, i) => `-# [${i + 1}] ${reportLink(r)} ${t.paragraphs(r.paragraphs)}`);
   const description = [overview, ...extracts, `-# **${t.sources}**\n${sources.join('\n')}`].join('\n\n');

@@ -84,7 +84,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   const paragraph = interaction.options.getInteger('paragraph', true);
   const index = findReport(context, input);
   if (index === null) {
-    const known = context.store.reports.slice(0, 10).map((r) => `• ${r.number === null ? '' : `No. ${r.number} `}《${echo(r.title, 80)}》`);
+    const known = context.store.reports.slice(0, 10).map((r) => `• ${r.number === null ? '' : `${t.reportNumber(r.number)} `}《${echo(r.title, 80)}》`);
     const text = [t.unknownReport(echo(input, 100)), ...known].join('\n');
     await interaction.reply(replyOptions({ content: text }, context.logger, true));
     return;
@@ -104,6 +104,7 @@ export async function autocomplete(interaction: AutocompleteInteraction, context
     await interaction.respond([]);
     return;
   }
+  const t = labels(langFromLocale(interaction.locale));
   const typed = String(focused.value).trim().toLowerCase();
   const choices = context.store.reports
     .map((r, i) => ({ r, i }))
@@ -111,7 +112,7 @@ export async function autocomplete(interaction: AutocompleteInteraction, context
     .slice(0, LIMITS.choices)
     .map(({ r, i }) => ({
       // The file name stays in the value (what is sent back), not in what people read.
-      name: truncatePlain(`${r.number === null ? '' : `No.${r.number} `}${r.title}`, LIMITS.choiceName),
+      name: truncatePlain(`${r.number === null ? '' : `${t.reportNumber(r.number)} `}${r.title}`, LIMITS.choiceName),
       value: choiceValue(r, i),
     }));
   await interaction.respond(choices);

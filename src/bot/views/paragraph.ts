@@ -8,7 +8,7 @@ import { labels, type Lang } from './i18n.js';
 export function fullParagraphView(report: Report, paragraph: Paragraph, lang: Lang): BotMessage {
   const t = labels(lang);
   const title = fitEscaped(`《${report.title}》 · ${t.paragraph(paragraph.number)}`, LIMITS.title);
-  const footer = `${report.number === null ? '' : `No. ${report.number} · `}${t.paragraphOf(paragraph.number, report.paragraphCount)}`;
+  const footer = `${report.number === null ? '' : `${t.reportNumber(report.number)} · `}${t.paragraphOf(paragraph.number, report.paragraphCount)}`;
   const parts = chunkQuote(paragraph.text, LIMITS.description - 4, LIMITS.embedsTotal - title.length - footer.length - 200);
   const url = safeUrl(report.sourceUrl);
   const embeds = parts.map((text, i) => ({

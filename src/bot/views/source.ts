@@ -27,7 +27,7 @@ export function sourceView(report: Report, paragraphs: { previous?: Paragraph; c
   sections.push(`**${t.paragraph(current.number)}**\n${blockQuote(main.body)}`);
   if (next) sections.push(`-# ${t.after} · ${t.paragraph(next.number)}\n${quotePassage(next.text, null, null, NEIGHBOUR).body}`);
   const url = safeUrl(report.sourceUrl);
-  const footer = `${report.number === null ? '' : `No. ${report.number} · `}${t.paragraphOf(current.number, report.paragraphCount)}`;
+  const footer = `${report.number === null ? '' : `${t.reportNumber(report.number)} · `}${t.paragraphOf(current.number, report.paragraphCount)}`;
   const buttons = [
     ...(previous ? [button(ids.go(previous.number), `◀ ${t.paragraph(previous.number)}`)] : []),
     ...(next ? [button(ids.go(next.number), `${t.paragraph(next.number)} ▶`)] : []),

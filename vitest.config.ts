@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/support/temp-root.ts'],
     // Real model + real index: generous timeouts, and few workers on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -44,7 +44,7 @@ const schema = z.object({
   WATCH_DATA: z.enum(['on', 'off']).default('off'),
   /** Answer a mention in a text channel in a new thread named after the question (follow-ups there answered in place). */
   REPLY_IN_THREAD: z.enum(['on', 'off']).default('off'),
-  /** At bot start, build the index when it is missing, damaged or for another model, instead of refusing to start. */
+  /** Rebuild an index that is damaged, for another model or of another data folder, instead of refusing (or warning); a missing or stale one is always built. */
   AUTO_REINDEX: z.enum(['on', 'off']).default('off'),
   /** SQLite file for the question log and feedback (/stats, npm run report), relative to the project; `off` records nothing. */
   STATS_DB: z.string().min(1).default('embeddings/bot.sqlite'),

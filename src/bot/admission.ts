@@ -5,6 +5,8 @@
 /** Sliding-window limit: at most `limit` takes per key within `windowMs`. */
 export class RateLimiter {
   private readonly recent = new Map<string, number[]>();
+  /** When each key was last told it is over the limit: told once per window, not once per attempt. */
+  private readonly told = new Map<string, number>();
   private takesSinceSweep = 0;
 
   constructor(
@@ -13,13 +15,19 @@ export class RateLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Records a take; when over the limit, nothing is recorded and the wait in seconds is returned. */
-  take(key: string): { ok: true } | { ok: false; retryAfterSeconds: number } {
+  /**
+   * Records a take; when over the limit, nothing is recorded and the wait in seconds is returned, with
+   * `firstRefusal` true only for the first refusal in a window (so spam is answered once, not echoed).
+   */
+  take(key: string): { ok: true } | { ok: false; retryAfterSeconds: number; firstRefusal: boolean } {
     const t = this.now();
     const times = (this.recent.get(key) ?? []).filter((at) => t - at < this.windowMs);
     if (times.length >= this.limit) {
       this.recent.set(key, times);
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((times[0]! + this.windowMs - t) / 1000)) };
+      const toldAt = this.told.get(key);
+      const firstRefusal = toldAt === undefined || t - toldAt >= this.windowMs;
+      if (firstRefusal) this.told.set(key, t);
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((times[0]! + this.windowMs - t) / 1000)), firstRefusal };
     }
     times.push(t);
     this.recent.set(key, times);
@@ -35,6 +43,7 @@ export class RateLimiter {
   private sweep(t: number): void {
     this.takesSinceSweep = 0;
     for (const [key, times] of this.recent) if (times.every((at) => t - at >= this.windowMs)) this.recent.delete(key);
+    for (const [key, at] of this.told) if (t - at >= this.windowMs) this.told.delete(key);
   }
 }
 

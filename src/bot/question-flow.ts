@@ -41,6 +41,11 @@ export interface QuestionIo {
   acknowledge(): Promise<void>;
   /** Sends the reply; `refusal` (empty question, too fast, busy, stopping) may be private. */
   send(message: BotMessage, kind: 'answer' | 'refusal'): Promise<void>;
+  /**
+   * Tells a user over the rate limit (default: `send` as a refusal). `firstInWindow` is false when
+   * they were already told in this window: a public channel then gets nothing, so spam is not echoed.
+   */
+  tooFast?(message: BotMessage, firstInWindow: boolean): Promise<void>;
 }
 
 export type Render = (answered: Answered) => BotMessage;
@@ -55,7 +60,8 @@ export async function runQuestion(context: BotContext, request: QuestionRequest,
   }
   const admission = admit(context, request.user, request.via, lang);
   if (!admission.ok) {
-    await io.send(admission.message, 'refusal');
+    if (admission.reason === 'rate-limited' && io.tooFast) await io.tooFast(admission.message, admission.firstRefusal);
+    else await io.send(admission.message, 'refusal');
     return null;
   }
   try {
@@ -102,21 +108,29 @@ async function search(context: BotContext, question: string, request: QuestionRe
   return { question, answer, view, lang, questionId };
 }
 
-type Admission = { ok: true; release: () => void } | { ok: false; reason: 'stopping' | 'rate-limited' | 'busy'; message: BotMessage };
+type Admission =
+  | { ok: true; release: () => void }
+  /** `firstRefusal`: false for a rate-limited user already told in this window. */
+  | { ok: false; reason: 'stopping' | 'rate-limited' | 'busy'; message: BotMessage; firstRefusal: boolean };
 
 /** Whether a user's question is taken now; when it is, `release` must be called once it is answered. */
 export function admit(context: BotContext, user: string, via: QuestionVia, lang: Lang): Admission {
   const { logger, settings } = context;
-  if (!context.lifecycle.accepting) return { ok: false, reason: 'stopping', message: notice(lang, 'stopping') };
+  if (!context.lifecycle.accepting) return { ok: false, reason: 'stopping', message: notice(lang, 'stopping'), firstRefusal: true };
   const rate = context.rateLimiter.take(user);
   if (!rate.ok) {
     logger.info({ event: 'rate-limited', via, user, retryAfter: rate.retryAfterSeconds }, 'question over the per-user rate limit');
-    return { ok: false, reason: 'rate-limited', message: tooFastView(lang, rate.retryAfterSeconds, settings.rateLimitQuestions, settings.rateLimitWindowSeconds) };
+    return {
+      ok: false,
+      reason: 'rate-limited',
+      message: tooFastView(lang, rate.retryAfterSeconds, settings.rateLimitQuestions, settings.rateLimitWindowSeconds),
+      firstRefusal: rate.firstRefusal,
+    };
   }
   const release = context.pending.tryEnter();
   if (!release) {
     logger.warn({ event: 'busy', via, user, pending: context.pending.size }, 'too many questions in flight; asked to retry');
-    return { ok: false, reason: 'busy', message: notice(lang, 'busy') };
+    return { ok: false, reason: 'busy', message: notice(lang, 'busy'), firstRefusal: true };
   }
   return { ok: true, release };
 }

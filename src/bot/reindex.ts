@@ -1,5 +1,6 @@
 // Background rebuilds for /reindex and the data watcher: one at a time, logged,
 // the new index warmed before users reach it, the result as a message.
+import { printable } from '../text/printable.js';
 import type { RebuildOutcome } from '../runtime/live-index.js';
 import { watchDataFolder, type DataWatcher } from '../runtime/watch.js';
 import type { BotContext } from './context.js';
@@ -77,7 +78,7 @@ export function reindexResultMessage(outcome: RebuildOutcome): BotMessage {
   if (skipped.length === 0) lines.push('没有跳过的文件。No files skipped.');
   else {
     lines.push(`跳过 ${skipped.length} 个文件 · Skipped ${skipped.length} file(s):`);
-    for (const s of skipped.slice(0, MAX_SKIPPED_LISTED)) lines.push(`• ${fitEscaped(s.file, 150)}: ${fitEscaped(s.reason, 200)}`);
+    for (const s of skipped.slice(0, MAX_SKIPPED_LISTED)) lines.push(`• ${fitEscaped(printable(s.file), 150)}: ${fitEscaped(printable(s.reason), 200)}`);
     if (skipped.length > MAX_SKIPPED_LISTED) lines.push(`… ${skipped.length - MAX_SKIPPED_LISTED} more (see the log)`);
   }
   let content = lines.join('\n');

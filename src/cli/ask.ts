@@ -1,9 +1,22 @@
 // npm run ask -- "问题" — the answer in the terminal: quoted passages with the
 // best sentence marked, and a citation for each; or a plain "not found".
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import { text } from 'node:stream/consumers';
 import { loadConfig } from '../config.js';
 import { openSearch } from '../runtime/open.js';
+import { prepareIndex } from '../runtime/prepare.js';
 import type { Answer, Citation, Hit } from '../retrieval/types.js';
-import { runCli } from './run.js';
+import { printable } from '../text/printable.js';
+import { noteOnStderr, runCli, UsageError } from './run.js';
+
+const USAGE = 'Usage: npm run ask -- "你的问题"   (or the question on stdin: echo "你的问题" | npm run ask)';
+/**
+ * onnxruntime crashes (SIGSEGV) creating its session when the process's argv is
+ * over ~14 KB, whatever the code does with it: a question longer than this is
+ * handed to a fresh process on stdin, and only that process starts the model.
+ */
+const MAX_ARGV_BYTES = 4096;
 
 const useColour = process.stdout.isTTY && !process.env.NO_COLOR;
 const bold = (s: string) => (useColour ? `\x1b[1m${s}\x1b[22m` : `【${s}】`);
@@ -11,8 +24,8 @@ const dim = (s: string) => (useColour ? `\x1b[2m${s}\x1b[22m` : s);
 
 function citationLine(c: Citation): string {
   const number = c.reportNumber === null ? '' : ` (No. ${c.reportNumber})`;
-  const link = c.sourceUrl ? ` — ${c.sourceUrl}` : '';
-  return `《${c.title}》${number} · ${c.source} · 第${c.paragraph}段${link}`;
+  const link = c.sourceUrl ? ` — ${printable(c.sourceUrl)}` : '';
+  return `《${printable(c.title)}》${number} · ${printable(c.source)} · 第${c.paragraph}段${link}`;
 }
 
 function quote(hit: Hit): string {
@@ -38,11 +51,31 @@ function formatAnswer(answer: Answer): string {
   return lines.join('\n').trimEnd();
 }
 
-await runCli(async () => {
-  const question = process.argv.slice(2).join(' ').trim();
-  if (!question) throw new Error('Usage: npm run ask -- "你的问题"');
-  const opened = await openSearch(loadConfig());
-  const answer = await opened.searcher.search(question);
-  console.log(formatAnswer(answer));
-  await opened.close();
-});
+/** Runs this command again without the long argv, the question on stdin; resolves with its exit code. */
+function askInFreshProcess(question: string): Promise<number> {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!], { stdio: ['pipe', 'inherit', 'inherit'] });
+  child.stdin.end(question);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
+  });
+}
+
+await runCli(
+  async (scope) => {
+    const args = process.argv.slice(2);
+    const fromArgs = args.join(' ').trim();
+    if (Buffer.byteLength(fromArgs) > MAX_ARGV_BYTES) {
+      return askInFreshProcess(fromArgs);
+    }
+    const question = args.length > 0 ? fromArgs : process.stdin.isTTY ? '' : (await text(process.stdin)).trim();
+    if (!question) throw new UsageError('no question given');
+    const config = loadConfig();
+    await prepareIndex(config, noteOnStderr);
+    const opened = await openSearch(config);
+    scope.onExit(() => opened.close());
+    const answer = await opened.searcher.search(question);
+    console.log(formatAnswer(answer));
+  },
+  { usage: USAGE },
+);

@@ -4,7 +4,6 @@
 // AUTO_REINDEX=on, builds it first).
 import { DiscordAPIError } from 'discord.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { CorpusError } from '../corpus/corpus.js';
 import { LiveIndex } from '../runtime/live-index.js';
 import { IndexError } from '../index/manifest.js';
 import { rebuildIndex, searcherRebuilder } from '../runtime/rebuild.js';
@@ -12,6 +11,8 @@ import { createLogger } from '../log.js';
 import { startBot, type RunningBot } from '../bot/client.js';
 import { openSearch, type OpenedSearch } from '../runtime/open.js';
 import { QuestionLog } from '../insight/question-log.js';
+import { prepareIndex } from '../runtime/prepare.js';
+import { explainFailure } from './run.js';
 
 export const NO_TOKEN_MESSAGE = [
   'error: DISCORD_TOKEN is not set, so the bot cannot log in to Discord.',
@@ -25,9 +26,15 @@ export const NO_TOKEN_MESSAGE = [
 /** Set once known: redacted from any text printed outside the logger. */
 let secret: string | null = null;
 
-function fail(message: string): never {
+function fail(message: string, exitCode = 1): never {
   console.error(redact(message));
-  process.exit(1);
+  process.exit(exitCode);
+}
+
+/** Start-up failures get the same one-line messages and exit codes as the other commands. */
+function failWith(error: unknown, prefix = ''): never {
+  const { message, exitCode } = explainFailure(error);
+  fail(message === null ? '' : message.replace(/^error: /, `error: ${prefix}`), exitCode);
 }
 
 let config: Config;
@@ -102,10 +109,11 @@ if (process.env.SHARDING_MANAGER && process.send) process.on('disconnect', () =>
 /** The model and index; with AUTO_REINDEX=on a missing, damaged or mismatched index is rebuilt first. */
 async function openIndex(): Promise<OpenedSearch> {
   try {
+    // A first run builds the index; changed reports are brought up to date; another folder's index is warned about.
+    await prepareIndex(config, (note) => logger[note.level](note.message));
     return await openSearch(config);
   } catch (error) {
-    if (error instanceof ConfigError) fail(`error: ${error.message}`);
-    if (!(error instanceof IndexError)) throw error;
+    if (!(error instanceof IndexError)) failWith(error);
     if (!config.bot.autoReindex) fail(`error: ${error.message}\n  (Or set AUTO_REINDEX=on to have the bot build the index when it starts.)`);
     logger.warn({ reason: error.message }, 'index unusable; AUTO_REINDEX=on: building it now');
   }
@@ -116,8 +124,7 @@ async function openIndex(): Promise<OpenedSearch> {
     logger.info({ ms: Math.round(performance.now() - t0), counts: result.manifest.counts, fromScratch }, 'index built');
     return await openSearch(config);
   } catch (error) {
-    if (error instanceof IndexError || error instanceof CorpusError) fail(`error: could not build the index: ${error.message}`);
-    throw error;
+    failWith(error, 'could not build the index: ');
   }
 }
 

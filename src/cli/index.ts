@@ -2,6 +2,7 @@
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../config.js';
 import { buildIndexInThread } from '../index/build-thread.js';
+import { printable } from '../text/printable.js';
 import { runCli } from './run.js';
 
 await runCli(async () => {
@@ -30,7 +31,7 @@ await runCli(async () => {
       }
     },
   );
-  for (const { file, reason } of result.skipped) console.error(`warning: skipped ${file}: ${reason}`);
+  for (const { file, reason } of result.skipped) console.error(`warning: skipped ${printable(file)}: ${printable(reason)}`);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.upToDate) {
     console.log(`Index is up to date (${result.manifest.counts.passages} passages) — nothing to do (${seconds} s).`);

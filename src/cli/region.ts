@@ -9,7 +9,9 @@ import { loadIndex } from '../index/load.js';
 import type { Store } from '../index/store.js';
 import type { RegionKind } from '../places/lookup.js';
 import { summariseRegion, type RegionSummary } from '../summaries/summary.js';
-import { runCli } from './run.js';
+import { printable } from '../text/printable.js';
+import { prepareIndex } from '../runtime/prepare.js';
+import { noteOnStderr, runCli, UsageError } from './run.js';
 
 const USAGE = 'Usage: npm run --silent region -- [--json] [--sentences 3-6] <region> [<region> …]   e.g. 河北 石家庄 "Inner Mongolia"';
 
@@ -48,7 +50,7 @@ const KIND_LABELS: Record<RegionKind, string> = {
   area: '新区/片区',
 };
 
-const citation = (c: { title: string; source: string; paragraph: number }) => `《${c.title}》 · ${c.source} · 第${c.paragraph}段`;
+const citation = (c: { title: string; source: string; paragraph: number }) => `《${printable(c.title)}》 · ${printable(c.source)} · 第${c.paragraph}段`;
 
 /** The summary for people: region, province, reports, places named, key sentences with citations. */
 function formatRegionSummary(s: RegionSummary): string {
@@ -63,7 +65,7 @@ function formatRegionSummary(s: RegionSummary): string {
     return lines.join('\n');
   }
   lines.push('', `报告 (${s.reports.length} 篇, ${s.paragraphs.length} 段):`);
-  for (const rep of s.reports) lines.push(`  《${rep.title}》 · ${rep.source} — ${rep.paragraphs} 段`);
+  for (const rep of s.reports) lines.push(`  《${printable(rep.title)}》 · ${printable(rep.source)} — ${rep.paragraphs} 段`);
   if (s.places.length > 0) {
     lines.push('', `提到的地方: ${s.places.map((p) => `${p.name} (${p.paragraphs} 段)`).join('、')}`);
   }
@@ -76,6 +78,7 @@ function formatRegionSummary(s: RegionSummary): string {
 
 async function loadStore(): Promise<Store> {
   const config = loadConfig();
+  await prepareIndex(config, noteOnStderr);
   const modelHash = await modelFingerprint(config.modelId, config.modelDir);
   const index = await loadIndex({ indexDir: config.indexDir, modelHash, dims: MODEL_DIMS, hnswEf: config.hnswEf });
   return index.store;
@@ -88,31 +91,19 @@ function parseSentences(value: string | undefined): number | undefined {
   return n;
 }
 
-class UsageError extends Error {}
-
 await runCli(async () => {
-  let names: string[];
-  let json: boolean;
-  let maxSentences: number | undefined;
-  try {
-    const { values, positionals } = parseArgs({
-      allowPositionals: true,
-      options: { json: { type: 'boolean', default: false }, sentences: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-    if (values.help) {
-      console.log(USAGE);
-      return;
-    }
-    names = positionals;
-    json = values.json;
-    maxSentences = parseSentences(values.sentences);
-    if (names.length === 0) throw new UsageError('give at least one region name');
-  } catch (error) {
-    // Bad arguments are the user's mistake: a one-line message, not a stack trace.
-    console.error(`error: ${(error as Error).message}\n${USAGE}`);
-    process.exitCode = 2;
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, sentences: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    console.log(USAGE);
     return;
   }
+  const names = positionals;
+  const json = values.json;
+  const maxSentences = parseSentences(values.sentences);
+  if (names.length === 0) throw new UsageError('give at least one region name');
   const store = await loadStore();
   const summaries = names.map((name) => summariseRegion(store, name, { maxSentences }));
   if (json) {
@@ -120,4 +111,4 @@ await runCli(async () => {
   } else {
     console.log(summaries.map(formatRegionSummary).join('\n\n' + '─'.repeat(40) + '\n\n'));
   }
-});
+}, { usage: USAGE });

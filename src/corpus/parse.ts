@@ -4,6 +4,7 @@
 import * as cheerio from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { normaliseWhitespace } from '../text/text.js';
+import { ReportFileError } from './decode.js';
 
 export interface ParsedReport {
   title: string;
@@ -36,25 +37,52 @@ const BLOCK = new Set([
 ]);
 const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'head', 'iframe', 'svg', 'object']);
 
+/**
+ * Far deeper than any document is nested (the reports: under 20). The HTML parser's time grows with the
+ * square of the depth (100,000 nested divs: a minute), so deeper files are refused before parsing.
+ */
+export const MAX_HTML_DEPTH = 1000;
+const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+/** Elements whose end tag may be left out (the parser closes them itself): not counted as nesting. */
+const OPTIONAL_END = new Set(['p', 'li', 'dt', 'dd', 'tr', 'td', 'th', 'tbody', 'thead', 'tfoot', 'option', 'optgroup', 'colgroup', 'caption', 'rb', 'rt', 'rp']);
+
+/** Deepest element nesting, from the tags alone: one linear pass, no parsing. */
+export function htmlNestingDepth(html: string): number {
+  let depth = 0;
+  let max = 0;
+  for (const m of html.matchAll(/<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g)) {
+    const name = m[2]!.toLowerCase();
+    if (VOID.has(name) || OPTIONAL_END.has(name) || m[3]) continue;
+    if (m[1]) depth = Math.max(0, depth - 1);
+    else max = Math.max(max, ++depth);
+  }
+  return max;
+}
+
 /** Visible text of HTML with one line per block element; tolerant of broken or nested markup. */
 function htmlToLines(html: string): { lines: string[]; title: string | null } {
+  const depth = htmlNestingDepth(html);
+  if (depth > MAX_HTML_DEPTH) throw new ReportFileError(`HTML nested ${depth} elements deep, over the limit of ${MAX_HTML_DEPTH}`);
   const $ = cheerio.load(html);
   const title = normaliseWhitespace($('title').first().text()) || normaliseWhitespace($('h1').first().text()) || null;
   const parts: string[] = [];
-  const walk = (nodes: AnyNode[]) => {
-    for (const node of nodes) {
-      if (node.type === 'text') parts.push(node.data);
-      else if (node.type === 'tag' || node.type === 'script' || node.type === 'style') {
-        const name = node.name.toLowerCase();
-        if (SKIPPED.has(name)) continue;
-        const block = BLOCK.has(name);
-        if (block) parts.push('\n');
-        walk(node.children);
-        if (block) parts.push('\n');
+  // Walked with an explicit stack, not recursion: nesting cannot overflow the call stack.
+  const stack: Array<AnyNode | '\n'> = $.root().children().toArray().reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node === '\n') parts.push('\n');
+    else if (node.type === 'text') parts.push(node.data);
+    else if (node.type === 'tag' || node.type === 'script' || node.type === 'style') {
+      const name = node.name.toLowerCase();
+      if (SKIPPED.has(name)) continue;
+      const block = BLOCK.has(name);
+      if (block) {
+        parts.push('\n');
+        stack.push('\n');
       }
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
     }
-  };
-  walk($.root().children().toArray());
+  }
   return { lines: parts.join('').split('\n'), title };
 }
 

@@ -1,6 +1,7 @@
 // An Embedder whose model runs in a worker thread: same interface as
 // loadEmbedder's, but inference happens off the main event loop.
 import { Worker } from 'node:worker_threads';
+import { fromErrorRecord } from '../errors.js';
 import type { Embedder, EmbedderOptions } from './embedder.js';
 import { MODEL_DIMS } from './model-files.js';
 import type { EmbedRequest, EmbedResponse } from './worker.js';
@@ -18,7 +19,7 @@ export async function startEmbedderThread(options: EmbedderOptions): Promise<Emb
     worker.once('message', (message: EmbedResponse) => {
       worker.off('error', reject);
       if ('ready' in message) resolve(message.source);
-      else if ('failed' in message) reject(new Error(message.failed));
+      else if ('failed' in message) reject(fromErrorRecord(message.failed));
       else reject(new Error('the embedding worker answered before it was ready'));
     });
   });
@@ -32,7 +33,7 @@ export async function startEmbedderThread(options: EmbedderOptions): Promise<Emb
     const p = pending.get(message.id);
     if (!p) return;
     pending.delete(message.id);
-    if ('error' in message) p.reject(new Error(message.error));
+    if ('error' in message) p.reject(fromErrorRecord(message.error));
     else p.resolve(message.vectors);
   });
   worker.on('error', failAll);

@@ -1,10 +1,12 @@
 // The worker side of buildIndexInThread: the model is loaded here, in the same
 // thread as the build, and only when some passage needs embedding.
 import { parentPort, workerData } from 'node:worker_threads';
+import { fromErrorRecord, toErrorRecord, type ErrorRecord } from '../errors.js';
 import { loadEmbedder, type Embedder } from '../embedding/embedder.js';
 import { modelFingerprint } from '../embedding/model-files.js';
 import { buildIndex, type BuildResult } from './build.js';
 import type { ThreadProgress } from './build-thread.js';
+import { IndexError } from './manifest.js';
 
 export interface BuildThreadData {
   dataDir: string;
@@ -17,7 +19,22 @@ export interface BuildThreadData {
 export type BuildThreadMessage =
   | { type: 'progress'; event: ThreadProgress }
   | { type: 'done'; result: BuildResult }
-  | { type: 'failed'; name: string; message: string };
+  | { type: 'lock' }
+  | { type: 'failed'; error: ErrorRecord };
+
+/** The main thread's answer to a `lock` request. */
+export type LockReply = { type: 'locked' } | { type: 'lock-failed'; error: ErrorRecord };
+
+/** Asks the main thread for the build lock; it holds it (and releases it) for this thread. */
+function lockFromMainThread(): Promise<() => Promise<void>> {
+  return new Promise((resolve, reject) => {
+    port.once('message', (reply: LockReply) => {
+      if (reply.type === 'locked') resolve(async () => {});
+      else reject(fromErrorRecord(reply.error, [IndexError]));
+    });
+    port.postMessage({ type: 'lock' } satisfies BuildThreadMessage);
+  });
+}
 
 const data = workerData as BuildThreadData;
 const port = parentPort!;
@@ -29,6 +46,7 @@ try {
     modelId: data.modelId,
     modelHash: await modelFingerprint(data.modelId, data.modelDir),
     batchSize: data.batchSize,
+    lock: lockFromMainThread,
     embedder: () => (embedder ??= loadEmbedder({ modelId: data.modelId, modelDir: data.modelDir })),
     onProgress: (event) => {
       const out: ThreadProgress =
@@ -40,8 +58,7 @@ try {
   });
   port.postMessage({ type: 'done', result } satisfies BuildThreadMessage);
 } catch (error) {
-  const e = error as Error;
-  port.postMessage({ type: 'failed', name: e.name === 'Error' ? e.constructor.name : e.name, message: e.message } satisfies BuildThreadMessage);
+  port.postMessage({ type: 'failed', error: toErrorRecord(error) } satisfies BuildThreadMessage);
 } finally {
   await (await embedder)?.close();
 }

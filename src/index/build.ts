@@ -2,7 +2,7 @@
 // live until the new manifest is renamed into place, so a crash (or SIGKILL)
 // mid-build leaves it usable. Unchanged passages reuse their embeddings.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, writeFile, open } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, rm, stat, writeFile, open } from 'node:fs/promises';
 import path from 'node:path';
 import { listReportFiles, readCorpus, type Corpus } from '../corpus/corpus.js';
 import type { SkippedFile } from '../corpus/types.js';
@@ -10,6 +10,7 @@ import type { Embedder } from '../embedding/embedder.js';
 import { analyzerFingerprint } from './analyzer.js';
 import { placesNamed } from '../places/tags.js';
 import { KeywordIndex, type KeywordSource } from './keyword.js';
+import { acquireBuildLock, type ReleaseLock } from './lock.js';
 import { INDEX_FORMAT_VERSION, IndexError, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { FILES, parseStore, serializeStore, type Store } from './store.js';
 import { buildVectorIndex, packVectors, unpackVectors } from './vectors.js';
@@ -26,6 +27,12 @@ export interface BuildOptions {
   batchSize?: number;
   /** Fingerprint of the code and data that decide the index's content (default: analyzer.ts computes it). */
   analyzer?: string;
+  /**
+   * Takes the index folder's build lock (default: in this thread). A build in a
+   * worker thread has the main thread hold it, whose event loop stays free to
+   * keep it fresh while this one is busy building graphs.
+   */
+  lock?: (indexDir: string) => Promise<ReleaseLock>;
 }
 
 export type BuildProgress =
@@ -41,7 +48,6 @@ export interface BuildResult {
   reused: number;
 }
 
-const LOCK_FILE = '.build.lock';
 /**
  * Passages per model call. On 2 CPU cores, batches of 4 length-sorted passages
  * embed fastest (measured: 48/s, vs 45/s one at a time and 41/s in 16s);
@@ -51,24 +57,54 @@ const DEFAULT_BATCH_SIZE = 4;
 
 export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   const { indexDir } = options;
+  // Checked before locking (or creating anything): an up-to-date index in a read-only folder is fine.
+  const current = await upToDate(options);
+  if (current) return current;
   await mkdir(indexDir, { recursive: true });
-  const releaseLock = await acquireLock(indexDir);
+  let lost: IndexError | null = null;
+  const releaseLock = await (options.lock ?? ((dir) => acquireBuildLock(dir, (error) => (lost = error))))(indexDir);
   try {
-    return await build(options);
+    return await build(options, () => {
+      if (lost) throw lost;
+    });
   } finally {
     await releaseLock();
   }
 }
 
-async function build(options: BuildOptions): Promise<BuildResult> {
-  const { indexDir, modelHash } = options;
-  let previous: Manifest | null = null;
+async function readPrevious(indexDir: string): Promise<Manifest | null> {
   try {
-    previous = await readManifest(indexDir);
+    return await readManifest(indexDir);
   } catch {
-    previous = null; // A corrupted manifest is simply replaced.
+    return null; // A corrupted manifest is simply replaced.
   }
-  await removeStaleGenerations(indexDir, previous?.generation);
+}
+
+/** The folder an index records as built from: resolved, so two spellings of one folder are equal. */
+export async function resolvedDataDir(dataDir: string): Promise<string> {
+  return realpath(dataDir).catch(() => path.resolve(dataDir));
+}
+
+/**
+ * The live index when it was built from exactly these files, in this folder, with this model: the
+ * sources-fingerprint shortcut (file names, sizes and times; no file is read). Milliseconds.
+ */
+export async function upToDate(options: Pick<BuildOptions, 'indexDir' | 'dataDir' | 'modelHash' | 'analyzer'>, previous?: Manifest | null, sources?: string): Promise<BuildResult | null> {
+  previous ??= await readPrevious(options.indexDir);
+  if (!previous || previous.formatVersion !== INDEX_FORMAT_VERSION || previous.modelHash !== options.modelHash) return null;
+  // Same rules for turning reports into passages and tokens, too: only then can the old index stand.
+  if (previous.analyzer !== (options.analyzer ?? (await analyzerFingerprint()))) return null;
+  if (previous.dataDir !== undefined && previous.dataDir !== (await resolvedDataDir(options.dataDir))) return null;
+  if (previous.sources !== (sources ?? (await sourceFingerprint(options.dataDir)))) return null;
+  if (!(await generationComplete(options.indexDir, previous))) return null;
+  return { manifest: previous, skipped: previous.skipped ?? [], upToDate: true, embedded: 0, reused: previous.counts.passages };
+}
+
+async function build(options: BuildOptions, stillLocked: () => void): Promise<BuildResult> {
+  const { indexDir, modelHash } = options;
+  const previous = await readPrevious(indexDir);
+  // Leftovers of killed builds go; the live generation and the one before it stay (readers may be opening it).
+  await removeStaleGenerations(indexDir, [previous?.generation, previous?.previousGeneration]);
   const sameModel = previous?.formatVersion === INDEX_FORMAT_VERSION && previous.modelHash === modelHash;
 
   // Same files (names, sizes, modification times) as the live index: nothing to read or redo.
@@ -76,9 +112,8 @@ async function build(options: BuildOptions): Promise<BuildResult> {
   // Same model and same rules for turning reports into passages and tokens: only then can the old index stand.
   const sameRules = sameModel && previous!.analyzer === analyzer;
   const sources = await sourceFingerprint(options.dataDir);
-  if (sameRules && previous!.sources === sources && (await generationComplete(indexDir, previous!))) {
-    return { manifest: previous!, skipped: previous!.skipped ?? [], upToDate: true, embedded: 0, reused: previous!.counts.passages };
-  }
+  const unchanged = await upToDate(options, previous, sources);
+  if (unchanged) return unchanged;
 
   const corpus = await readCorpus(options.dataDir);
   options.onProgress?.({ phase: 'read', corpus });
@@ -89,7 +124,8 @@ async function build(options: BuildOptions): Promise<BuildResult> {
 
   if (sameRules && previous!.corpusHash === corpus.hash && (await generationComplete(indexDir, previous!))) {
     // Files were touched but say the same: record their new times so the next run can skip reading.
-    const manifest = { ...previous!, sources, skipped: corpus.skipped };
+    const manifest = { ...previous!, sources, dataDir: await resolvedDataDir(options.dataDir), skipped: corpus.skipped };
+    stillLocked();
     await writeManifest(indexDir, manifest);
     return { manifest, skipped: corpus.skipped, upToDate: true, embedded: 0, reused: corpus.passages.length };
   }
@@ -114,18 +150,26 @@ async function build(options: BuildOptions): Promise<BuildResult> {
   options.onProgress?.({ phase: 'write' });
   const generation = `gen-${Date.now().toString(36)}-${process.pid}`;
   const dir = path.join(indexDir, generation);
-  await mkdir(dir);
-  const allVectors = vectors as Float32Array[];
-  const store: Store = { reports: corpus.reports, paragraphs: corpus.paragraphs, passages: corpus.passages };
-  await writeFile(path.join(dir, FILES.store), serializeStore(store));
-  await writeFile(path.join(dir, FILES.vectors), packVectors(allVectors, dims));
-  buildVectorIndex(allVectors, dims).writeIndexSync(path.join(dir, FILES.hnsw));
-  await writeFile(path.join(dir, FILES.keyword), KeywordIndex.build(keywordSources(corpus)).serialize());
-  const files = await syncAndDescribe(dir);
+  let files: Manifest['files'];
+  try {
+    await mkdir(dir);
+    const allVectors = vectors as Float32Array[];
+    const store: Store = { reports: corpus.reports, paragraphs: corpus.paragraphs, passages: corpus.passages };
+    await writeFile(path.join(dir, FILES.store), serializeStore(store));
+    await writeFile(path.join(dir, FILES.vectors), packVectors(allVectors, dims));
+    buildVectorIndex(allVectors, dims).writeIndexSync(path.join(dir, FILES.hnsw));
+    await writeFile(path.join(dir, FILES.keyword), KeywordIndex.build(keywordSources(corpus)).serialize());
+    files = await syncAndDescribe(dir);
+  } catch (error) {
+    // A full disk must not also keep the half-written generation (and its space) around.
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
+  }
 
   const manifest: Manifest = {
     formatVersion: INDEX_FORMAT_VERSION,
     generation,
+    previousGeneration: previous?.generation,
     modelId: options.modelId,
     modelHash,
     dims,
@@ -140,52 +184,31 @@ async function build(options: BuildOptions): Promise<BuildResult> {
     files,
     sources,
     analyzer,
+    dataDir: await resolvedDataDir(options.dataDir),
     skipped: corpus.skipped,
   };
-  await writeManifest(indexDir, manifest);
-  await removeStaleGenerations(indexDir, generation);
+  try {
+    stillLocked();
+    await writeManifest(indexDir, manifest);
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
+  }
+  // The generation just replaced is kept until the next build: a reader that read the old manifest
+  // a moment ago is still opening its files. Older ones go.
+  await removeStaleGenerations(indexDir, [generation, previous?.generation]);
   return { manifest, skipped: corpus.skipped, upToDate: false, embedded: missing.length, reused: corpus.passages.length - missing.length };
 }
 
-/** One build at a time per index folder; a lock left by a killed build (dead pid) is taken over. */
-async function acquireLock(indexDir: string): Promise<() => Promise<void>> {
-  const file = path.join(indexDir, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(file, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => rm(file, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-      if (pid && pid !== process.pid && isAlive(pid)) {
-        throw new IndexError(`Another indexing run (pid ${pid}) is using ${indexDir}; wait for it to finish.`);
-      }
-      await rm(file, { force: true });
-    }
-  }
-  throw new IndexError(`Could not lock ${indexDir} for indexing.`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes generation folders other than `keep`: leftovers of killed builds, or superseded ones. */
-async function removeStaleGenerations(indexDir: string, keep: string | undefined): Promise<void> {
+async function removeStaleGenerations(indexDir: string, keep: Array<string | undefined>): Promise<void> {
   for (const entry of await readdir(indexDir)) {
-    if (entry.startsWith('gen-') && entry !== keep) await rm(path.join(indexDir, entry), { recursive: true, force: true });
+    if (entry.startsWith('gen-') && !keep.includes(entry)) await rm(path.join(indexDir, entry), { recursive: true, force: true });
   }
 }
 
 /** The live generation's files are all there with their recorded sizes (a damaged index is rebuilt, not kept). */
-async function generationComplete(indexDir: string, manifest: Manifest): Promise<boolean> {
+export async function generationComplete(indexDir: string, manifest: Manifest): Promise<boolean> {
   for (const name of Object.values(FILES)) {
     const info = await stat(path.join(indexDir, manifest.generation, name)).catch(() => null);
     if (!info || info.size !== manifest.files?.[name]?.bytes) return false;

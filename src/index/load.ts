@@ -18,6 +18,8 @@ export interface LoadedIndex {
 
 export interface LoadOptions {
   indexDir: string;
+  /** The manifest already read (e.g. just after a build); it may be superseded by the time its files are opened. */
+  manifest?: Manifest;
   /** Fingerprint of the configured model (see modelFingerprint). */
   modelHash: string;
   dims: number;
@@ -27,8 +29,20 @@ export interface LoadOptions {
 const REBUILD = 'Run "npm run index" to rebuild it.';
 
 export async function loadIndex(options: LoadOptions): Promise<LoadedIndex> {
+  const manifest = options.manifest ?? (await readManifest(options.indexDir));
+  try {
+    return await loadGeneration(options, manifest);
+  } catch (error) {
+    // A build may switch generations (and delete the old one) between reading the manifest and opening
+    // its files: one retry with the manifest now on disk sees a whole generation.
+    const now = await readManifest(options.indexDir).catch(() => null);
+    if (!manifest || !now || now.generation === manifest.generation) throw error;
+    return loadGeneration(options, now);
+  }
+}
+
+async function loadGeneration(options: LoadOptions, manifest: Manifest | null): Promise<LoadedIndex> {
   const { indexDir } = options;
-  const manifest = await readManifest(indexDir);
   if (!manifest) throw new IndexError(`No index found in ${indexDir}. Run "npm run index" to build it from the reports.`);
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) {
     throw new IndexError(`The index in ${indexDir} has format ${manifest.formatVersion}, this version reads ${INDEX_FORMAT_VERSION}. ${REBUILD}`);

@@ -1,7 +1,7 @@
 // The index manifest: what an index was built from, so a mismatch with the
 // configured model is an error rather than a silently wrong answer. Writing it
 // (atomically) is the last step of a build: it is what makes a build live.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Bump when the on-disk layout or the tokenizer changes: older indexes then need rebuilding. */
@@ -11,6 +11,8 @@ export interface Manifest {
   formatVersion: number;
   /** Folder inside the index dir holding this build's files. */
   generation: string;
+  /** The generation this one replaced: kept on disk until the next build, for readers still opening it. */
+  previousGeneration?: string;
   modelId: string;
   /** sha256 of the model weights, or `hub:<id>` when loaded from the Hugging Face hub. */
   modelHash: string;
@@ -24,6 +26,8 @@ export interface Manifest {
   sources?: string;
   /** Fingerprint of the code and data that turned the reports into passages, place tags and tokens (analyzer.ts). */
   analyzer?: string;
+  /** The data folder (resolved path) the index was built from: an index of other reports is not silently served. */
+  dataDir?: string;
   /** Files the build skipped, with reasons (reported again when nothing changed). */
   skipped?: Array<{ file: string; reason: string }>;
 }
@@ -50,8 +54,13 @@ export async function readManifest(indexDir: string): Promise<Manifest | null> {
 
 export async function writeFileAtomic(file: string, data: string | Buffer): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
-  await rename(tmp, file);
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+  } catch (error) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw error;
+  }
 }
 
 export async function writeManifest(indexDir: string, manifest: Manifest): Promise<void> {

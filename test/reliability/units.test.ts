@@ -105,12 +105,15 @@ describe('admission', () => {
     let now = 1_000_000;
     const limiter = new RateLimiter(5, 30_000, () => now);
     for (let i = 0; i < 5; i++) expect(limiter.take('alice').ok).toBe(true);
-    expect(limiter.take('alice')).toEqual({ ok: false, retryAfterSeconds: 30 });
+    expect(limiter.take('alice')).toEqual({ ok: false, retryAfterSeconds: 30, firstRefusal: true });
     expect(limiter.take('bob').ok).toBe(true);
     now += 10_000;
-    expect(limiter.take('alice')).toEqual({ ok: false, retryAfterSeconds: 20 });
+    // Told once per window: later refusals in it are not announced again (mention spam is not echoed).
+    expect(limiter.take('alice')).toEqual({ ok: false, retryAfterSeconds: 20, firstRefusal: false });
     now += 20_001;
     expect(limiter.take('alice').ok).toBe(true);
+    for (let i = 0; i < 4; i++) limiter.take('alice');
+    expect(limiter.take('alice')).toEqual({ ok: false, retryAfterSeconds: 30, firstRefusal: true });
   });
 
   it('forgets idle users (memory stays bounded)', () => {

@@ -2,6 +2,7 @@
 // environment: DISCORD_* set to '' so a developer's .env cannot fill them in
 // (dotenv never overrides a variable that is already set).
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
 
@@ -13,12 +14,14 @@ export interface Spawned {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-export function spawnClean(command: string, args: string[], env: Record<string, string>, timeoutMs: number): Spawned {
+/** `stdin: 'pipe'` lets the test write to the child's stdin (and end it); by default it is closed. */
+export function spawnClean(command: string, args: string[], env: Record<string, string>, timeoutMs: number, options: { stdin?: 'pipe' | 'ignore' } = {}): Spawned {
   const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
+      TMPDIR: os.tmpdir(),
       DISCORD_TOKEN: '',
       DISCORD_CLIENT_ID: '',
       DISCORD_GUILD_ID: '',
@@ -28,7 +31,7 @@ export function spawnClean(command: string, args: string[], env: Record<string, 
       STATS_DB: 'off',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
     // Its own process group, so a hung run can be killed with everything it started.
     detached: true,
   });

@@ -12,6 +12,9 @@ import { langOfText } from '../views/i18n.js';
 import { notice } from '../views/notices.js';
 import type { BotEvent } from './types.js';
 
+/** A mention over the rate limit gets this reaction (once per window), not a message echoed into the channel. */
+export const TOO_FAST_REACTION = '⏳';
+
 /** Beyond this many questions in flight, skip the typing indicator: it costs a request from the global budget. */
 const TYPING_MAX_PENDING = 10;
 /** Discord's limit on thread names. */
@@ -56,6 +59,12 @@ export const event: BotEvent<Events.MessageCreate> = {
             } else {
               await message.reply(messageReplyOptions(reply, logger));
             }
+          },
+          // Too fast: told once per window — in a DM (private) in words, in a channel with one reaction.
+          tooFast: async (reply, firstInWindow) => {
+            if (!firstInWindow) return;
+            if (isDm) await message.reply(messageReplyOptions(reply, logger));
+            else await message.react(TOO_FAST_REACTION).catch((error: unknown) => logger.debug({ err: error }, 'reaction failed'));
           },
         },
         (answered) => renderAnswer(context, answered, 'text'),

@@ -21,6 +21,7 @@ import {
 import { labels, type Lang } from './i18n.js';
 import { blockQuote, quotePassage } from './quote.js';
 import { reportTags } from './tags.js';
+import { printable } from '../../text/printable.js';
 
 /** Quotes in the first reply: the best one and at most two more. */
 export const FIRST_QUOTES = 3;
@@ -150,7 +151,8 @@ export function quotesWithSources(hits: Hit[], lang: Lang, intro: string[]): Bod
 
 /** 《short title》, linked when the report has a 来源 URL. */
 export function reportLink(c: { title: string; sourceUrl: string | null }): string {
-  const title = `《${fitEscaped(shortTitle(c.title), SHORT_TITLE + 2)}》`;
+  // Titles come from files: control characters are shown as escapes (printable), in Discord as in the terminal.
+  const title = `《${fitEscaped(shortTitle(printable(c.title)), SHORT_TITLE + 2)}》`;
   const url = safeUrl(c.sourceUrl);
   return url ? `[${title}](<${url}>)` : title;
 }
@@ -177,7 +179,7 @@ function passageMenu(hits: Hit[], cut: boolean[], lang: Lang, controls: AnswerCo
     if (!cut[i]) return;
     const value = controls.passageValue(hit);
     if (value === null) return;
-    options.push({ label: `[${tags.get(hit.source)}] ${t.paragraph(hit.paragraph)} · ${t.fullParagraph}`, value, description: `《${hit.title}》` });
+    options.push({ label: `[${tags.get(hit.source)}] ${t.paragraph(hit.paragraph)} · ${t.fullParagraph}`, value, description: `《${printable(hit.title)}》` });
   });
   return selectRow(controls.passageMenuId, t.choosePassage, options);
 }

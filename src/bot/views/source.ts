@@ -4,6 +4,7 @@ import type { Paragraph, Report } from '../../corpus/types.js';
 import { button, buttonRow, COLOUR, fitEscaped, LIMITS, safeUrl, type BotMessage } from './common.js';
 import { labels, type Lang } from './i18n.js';
 import { blockQuote, quotePassage } from './quote.js';
+import { printable } from '../../text/printable.js';
 
 /** Characters of each neighbour shown for context. */
 const NEIGHBOUR = 150;
@@ -35,7 +36,7 @@ export function sourceView(report: Report, paragraphs: { previous?: Paragraph; c
   ];
   return {
     content: '',
-    embeds: [{ title: fitEscaped(`《${report.title}》`, LIMITS.title), ...(url ? { url } : {}), description: sections.join('\n\n').slice(0, LIMITS.description), color: COLOUR, footer: { text: footer } }],
+    embeds: [{ title: fitEscaped(`《${printable(report.title)}》`, LIMITS.title), ...(url ? { url } : {}), description: sections.join('\n\n').slice(0, LIMITS.description), color: COLOUR, footer: { text: footer } }],
     components: buttonRow(buttons),
   };
 }

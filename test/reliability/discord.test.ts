@@ -82,24 +82,46 @@ describe('load', () => {
     expect(logs.records().filter((l) => l.event === 'rate-limited' || l.event === 'busy')).toEqual([]);
   }, 60_000);
 
-  it('a user over the rate limit gets a friendly ephemeral message (a short reply for mentions); others are unaffected', async () => {
+  it('a user over the rate limit gets a friendly ephemeral message; "More results" counts too; a mention gets one reaction per window, never a public reply; others are unaffected', async () => {
     const user = newUser();
+    let last: BotOutput | undefined;
     for (let i = 0; i < 5; i++) {
       const ref = fake.sendCommand({ name: 'ask', options: { question: `${BEIJING}${i}` }, user });
-      await fake.waitForBotOutput(forInteraction(ref.id, 'interaction-edit'), 30_000);
+      last = await fake.waitForBotOutput(forInteraction(ref.id, 'interaction-edit'), 30_000);
     }
     const over = fake.sendCommand({ name: 'ask', options: { question: BEIJING }, user });
     const refused = await fake.waitForBotOutput(forInteraction(over.id, 'interaction-callback'));
     expect(refused.ephemeral).toBe(true);
     expect(refused.message.content).toMatch(/too fast[\s\S]*try again in \d+ s[\s\S]*5 questions per 30 s/);
-    const id = fake.sendMessage({ content: BEIJING, mentionsBot: true, author: user });
-    const reply = await fake.waitForBotOutput(replyTo(id));
-    // A mention is answered in the question's language.
-    expect(reply.message.content).toMatch(/你提问太快了/);
-    expect((reply.message.content as string).length).toBeLessThan(200);
+
+    // "More results" searches: 20 fast clicks are all refused privately, none searched.
+    const buttons = ((last!.message.components as Array<{ components: Array<{ custom_id?: string }> }>) ?? []).flatMap((r) => r.components);
+    const more = buttons.find((b) => b.custom_id?.startsWith('ask:more:'));
+    expect(more).toBeDefined();
+    const clicks = Array.from({ length: 20 }, () => fake.sendButton({ customId: more!.custom_id!, messageId: last!.messageId!, user }));
+    for (const click of clicks) {
+      const out = await fake.waitForBotOutput((o) => o.interactionId === click.id, 30_000);
+      expect(out.ephemeral).toBe(true);
+      expect(out.message.content).toMatch(/too fast/);
+    }
+
+    // Mentions: the first one over the limit gets a ⏳ reaction, the rest nothing; no message in the channel.
+    const spammer = newUser();
+    for (let i = 0; i < 5; i++) {
+      const ref = fake.sendCommand({ name: 'ask', options: { question: `${BEIJING}${i}` }, user: spammer });
+      await fake.waitForBotOutput(forInteraction(ref.id, 'interaction-edit'), 30_000);
+    }
+    const from = lastSeq();
+    const spam = Array.from({ length: 5 }, (_, i) => fake.sendMessage({ content: `${BEIJING} ${i}`, mentionsBot: true, author: spammer }));
+    await expect.poll(() => logs.records().filter((l) => l.event === 'rate-limited' && l.user === spammer.id && l.via === 'mention').length, { timeout: 10_000 }).toBe(5);
+    await new Promise((r) => setTimeout(r, 500));
+    const reactions = fake.requests.filter((r) => r.seq > from && r.method === 'PUT' && /\/reactions\//.test(r.path));
+    expect(reactions.map((r) => r.path)).toEqual([expect.stringContaining(`/messages/${spam[0]}/reactions/`)]);
+    expect(fake.botOutputs.filter((o) => spam.some((id) => replyTo(id)(o)))).toEqual([]);
+
     const other = fake.sendCommand({ name: 'ask', options: { question: BEIJING }, user: newUser() });
     expect(shownText((await fake.waitForBotOutput(forInteraction(other.id, 'interaction-edit'), 30_000)).message)).toContain(BEIJING_FACT);
-    expect(logs.records().filter((l) => l.event === 'rate-limited' && l.user === user.id)).toHaveLength(2);
+    expect(logs.records().filter((l) => l.event === 'rate-limited' && l.user === user.id)).toHaveLength(21);
   });
 
   it('the queue of questions in flight is bounded: beyond it, "busy, try again" instead of silence', async () => {

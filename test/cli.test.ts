@@ -21,14 +21,18 @@ function run(script: string, args: string[], env: Record<string, string>, input?
 }
 
 let env: Record<string, string>;
-beforeAll(async () => {
-  const dataDir = await copyOfReports();
-  const indexDir = await tempDir('index');
-  await build(dataDir, indexDir);
-  env = { DATA_DIR: dataDir, INDEX_DIR: indexDir };
-});
+let indexed: Promise<void> | undefined;
+/** The index the search and ask tests read: built once, and only when one of them runs (not for `-t SIGKILL`). */
+const withIndex = () =>
+  (indexed ??= (async () => {
+    const dataDir = await copyOfReports();
+    const indexDir = await tempDir('index');
+    await build(dataDir, indexDir);
+    env = { DATA_DIR: dataDir, INDEX_DIR: indexDir };
+  })());
 
 describe('npm run search -- --jsonl', () => {
+  beforeAll(withIndex);
   it('answers each JSON line with exactly one result line, in order, and nothing else', () => {
     const input = [
       { id: 'a', question: '北京第二批主题教育涉及多少党员和党组织？', lang: 'zh' },
@@ -60,6 +64,7 @@ describe('npm run search -- --jsonl', () => {
 });
 
 describe('npm run ask', () => {
+  beforeAll(withIndex);
   it('quotes passages with citations', () => {
     const { status, stdout } = run('ask.ts', ['呼和浩特为主题教育研究制定了多少项具体措施？'], env);
     expect(status).toBe(0);

@@ -116,5 +116,5 @@ describe('npm run index', () => {
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/warning: skipped broken\.txt: binary file/);
     expect(result.stdout).toMatch(/Indexed 5 report/);
-  });
+  }, 180_000); // a cold build of the five reports: over a minute on a busy 2-core machine
 });

@@ -206,6 +206,25 @@ describe('the question log', () => {
     log.close();
   });
 
+  it('two bot processes (shards) share one file: one salt, every row kept', () => {
+    const a = open();
+    const b = open();
+    for (let i = 0; i < 50; i++) {
+      a.record(asked(answer(`a${i}`, true, [hit('a.txt', 1)])));
+      b.record(asked(answer(`b${i}`, false)));
+      if (i % 10 === 0) {
+        a.flush();
+        b.flush();
+      }
+    }
+    a.close();
+    b.close();
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT count(*) AS n, count(DISTINCT user_hash) AS users FROM questions').get()).toEqual({ n: 100, users: 1 });
+    db.close();
+    expect(warnings()).toEqual([]);
+  });
+
   it('an unusable file at start (a folder in its place): one warning, recording is off', () => {
     const log = new QuestionLog({ file: dir, salt: null, retentionDays: 90, logger: logger() });
     expect(log.enabled).toBe(false);

@@ -5,7 +5,7 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeReport, ReportFileError } from './decode.js';
 import { parseReport } from './parse.js';
-import { regionTags } from '../places/tags.js';
+import { tagReport } from '../places/tags.js';
 import { splitIntoPassages } from './passages.js';
 import { contentHash } from '../text/text.js';
 import type { Paragraph, Passage, Report, SkippedFile } from './types.js';
@@ -95,13 +95,13 @@ export async function readCorpus(dataDir: string): Promise<Corpus> {
       if (original) throw new ReportFileError(`same title and text as ${original} (duplicate report)`);
       seenContent.set(fingerprint, file);
 
-      reports.push({ file, title: parsed.title, number: parsed.number, sourceUrl: parsed.sourceUrl, paragraphCount: parsed.paragraphs.length });
-      const tags = regionTags(parsed.paragraphs);
+      const tags = tagReport(parsed);
+      reports.push({ file, title: parsed.title, number: parsed.number, sourceUrl: parsed.sourceUrl, paragraphCount: parsed.paragraphs.length, places: tags.report });
       parsed.paragraphs.forEach((text, i) => {
-        const regions = tags[i]!;
-        paragraphs.push({ file, number: i + 1, text, hash: contentHash(text), regions });
+        const places = tags.paragraphs[i]!;
+        paragraphs.push({ file, number: i + 1, text, hash: contentHash(text), places });
         splitIntoPassages(text).forEach((part, p) => {
-          passages.push({ id: passages.length, file, paragraph: i + 1, part: p, text: part, hash: contentHash(part), regions });
+          passages.push({ id: passages.length, file, paragraph: i + 1, part: p, text: part, hash: contentHash(part), places });
         });
       });
     } catch (error) {
@@ -115,7 +115,7 @@ export async function readCorpus(dataDir: string): Promise<Corpus> {
 
 function corpusHash(reports: Report[], passages: Passage[]): string {
   const h = createHash('sha256');
-  for (const r of reports) h.update(JSON.stringify([r.file, r.title, r.number, r.sourceUrl, r.paragraphCount]));
-  for (const p of passages) h.update(`${p.file}\u0000${p.paragraph}\u0000${p.part}\u0000${p.hash}\u0000${p.regions.join(',')}\n`);
+  for (const r of reports) h.update(JSON.stringify([r.file, r.title, r.number, r.sourceUrl, r.paragraphCount, r.places]));
+  for (const p of passages) h.update(`${p.file}\u0000${p.paragraph}\u0000${p.part}\u0000${p.hash}\u0000${p.places.own.join(',')}\u0000${p.places.inherited.join(',')}\n`);
   return h.digest('hex').slice(0, 32);
 }

@@ -1,3 +1,5 @@
+import type { PlaceTags } from '../places/tags.js';
+
 /** One report file under data/. */
 export interface Report {
   /** Path of the file relative to the data folder, with forward slashes: the report's id. */
@@ -8,6 +10,8 @@ export interface Report {
   /** Link given by a `来源：<url>` line under the title, if any. */
   sourceUrl: string | null;
   paragraphCount: number;
+  /** Ids of the places the report as a whole is about, with their ancestors (see places/tags.ts). */
+  places: string[];
 }
 
 /** A paragraph as the report wrote it (whitespace normalised). */
@@ -17,8 +21,8 @@ export interface Paragraph {
   number: number;
   text: string;
   hash: string;
-  /** Canonical names of the regions the paragraph is about (see places.ts). */
-  regions: string[];
+  /** Ids of the places the paragraph is about: named in it (own) or from its report and the paragraph before (inherited). */
+  places: PlaceTags;
 }
 
 /** The unit that is embedded and searched: a paragraph, or a sentence-aligned part of a long one. */
@@ -30,8 +34,8 @@ export interface Passage {
   part: number;
   text: string;
   hash: string;
-  /** Its paragraph's regions. */
-  regions: string[];
+  /** Its paragraph's places. */
+  places: PlaceTags;
 }
 
 export interface SkippedFile {

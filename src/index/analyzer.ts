@@ -17,7 +17,7 @@ const ANALYZER_DIRS = ['text', 'places', 'corpus'];
 /** Index modules that decide what is stored and how it is tokenized. */
 const ANALYZER_FILES = ['index/keyword.ts', 'index/store.ts', 'index/build.ts'];
 /** Libraries whose behaviour decides tokens or place data. */
-const ANALYZER_PACKAGES = ['@node-rs/jieba', 'opencc-js'];
+const ANALYZER_PACKAGES = ['@node-rs/jieba', 'opencc-js', '@vant/area-data', 'pinyin-pro'];
 
 let cached: Promise<string> | null = null;
 

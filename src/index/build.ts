@@ -8,7 +8,8 @@ import { listReportFiles, readCorpus, type Corpus } from '../corpus/corpus.js';
 import type { SkippedFile } from '../corpus/types.js';
 import type { Embedder } from '../embedding/embedder.js';
 import { analyzerFingerprint } from './analyzer.js';
-import { placesNamed } from '../places/tags.js';
+import { placeById } from '../places/lookup.js';
+import { allPlaces } from '../places/tags.js';
 import { KeywordIndex, type KeywordSource } from './keyword.js';
 import { acquireBuildLock, type ReleaseLock } from './lock.js';
 import { INDEX_FORMAT_VERSION, IndexError, readManifest, writeManifest, type Manifest } from './manifest.js';
@@ -253,11 +254,15 @@ async function syncAndDescribe(dir: string): Promise<Manifest['files']> {
 /** A follow-on paragraph (one naming no place of its own) is searched with the paragraph it follows as context. */
 function keywordSources(corpus: Corpus): KeywordSource[] {
   const paragraphs = new Map(corpus.paragraphs.map((p) => [`${p.file}#${p.number}`, p]));
+  const reports = new Map(corpus.reports.map((r) => [r.file, r]));
   const headlines = new Map(corpus.reports.map((r) => [r.file, r.title]));
   return corpus.passages.map((p) => {
     const previous = paragraphs.get(`${p.file}#${p.paragraph - 1}`);
-    const followOn = previous !== undefined && p.regions.length > 0 && placesNamed(p.text).length === 0;
-    return { text: p.text, regions: p.regions, context: followOn ? previous.text : null, headline: headlines.get(p.file) ?? null, lead: p.paragraph > 1 ? (paragraphs.get(`${p.file}#1`)?.text ?? null) : null };
+    // Inheriting places from the paragraph before (not only from its report) makes it a follow-on.
+    const report = reports.get(p.file)!;
+    const followOn = previous !== undefined && p.places.own.length === 0 && p.places.inherited.some((id) => !report.places.includes(id));
+    const regions = [...new Set(allPlaces(p.places).map((id) => placeById(id)?.name).filter((n): n is string => n !== undefined))];
+    return { text: p.text, regions, context: followOn ? previous.text : null, headline: headlines.get(p.file) ?? null, lead: p.paragraph > 1 ? (paragraphs.get(`${p.file}#1`)?.text ?? null) : null };
   });
 }
 

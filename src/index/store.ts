@@ -18,26 +18,27 @@ export const FILES = {
 
 /**
  * On disk the store is columnar (one array per field, files as report
- * indexes) and leaves out what can be derived — a paragraph's text when its
- * one passage carries it, a passage's regions (its paragraph's): parsing
- * arrays of strings and numbers is several times faster than parsing as many
- * objects, which matters at 100k passages.
+ * indexes, place ids as indexes into one table) and leaves out what can be
+ * derived — a paragraph's text when its one passage carries it, a passage's
+ * places (its paragraph's): parsing arrays of strings and numbers is several
+ * times faster than parsing as many objects, which matters at 100k passages.
  */
 interface StoredForm {
-  reports: Report[];
-  regionNames: string[];
-  paragraphs: { report: number[]; number: number[]; text: Array<string | null>; hash: string[]; regions: number[][] };
+  reports: Array<Omit<Report, 'places'>>;
+  placeIds: string[];
+  reportPlaces: number[][];
+  paragraphs: { report: number[]; number: number[]; text: Array<string | null>; hash: string[]; own: number[][]; inherited: number[][] };
   passages: { paragraph: number[]; part: number[]; text: string[]; hash: string[] };
 }
 
 export function serializeStore(store: Store): string {
   const reportIndex = new Map(store.reports.map((r, i) => [r.file, i]));
   const paragraphIndex = new Map(store.paragraphs.map((p, i) => [`${p.file}#${p.number}`, i]));
-  const regionIndex = new Map<string, number>();
-  const regionId = (name: string) => {
-    let id = regionIndex.get(name);
-    if (id === undefined) regionIndex.set(name, (id = regionIndex.size));
-    return id;
+  const placeIndex = new Map<string, number>();
+  const placeNumber = (id: string) => {
+    let n = placeIndex.get(id);
+    if (n === undefined) placeIndex.set(id, (n = placeIndex.size));
+    return n;
   };
   const single = new Map<number, number>();
   for (const p of store.passages) {
@@ -45,14 +46,16 @@ export function serializeStore(store: Store): string {
     single.set(i, (single.get(i) ?? 0) + 1);
   }
   const stored: StoredForm = {
-    reports: store.reports,
-    regionNames: [],
+    reports: store.reports.map(({ places: _places, ...rest }) => rest),
+    placeIds: [],
+    reportPlaces: store.reports.map((r) => r.places.map(placeNumber)),
     paragraphs: {
       report: store.paragraphs.map((p) => reportIndex.get(p.file)!),
       number: store.paragraphs.map((p) => p.number),
       text: store.paragraphs.map((p, i) => (single.get(i) === 1 ? null : p.text)),
       hash: store.paragraphs.map((p) => p.hash),
-      regions: store.paragraphs.map((p) => p.regions.map(regionId)),
+      own: store.paragraphs.map((p) => p.places.own.map(placeNumber)),
+      inherited: store.paragraphs.map((p) => p.places.inherited.map(placeNumber)),
     },
     passages: {
       paragraph: store.passages.map((p) => paragraphIndex.get(`${p.file}#${p.paragraph}`)!),
@@ -61,26 +64,35 @@ export function serializeStore(store: Store): string {
       hash: store.passages.map((p) => p.hash),
     },
   };
-  stored.regionNames = [...regionIndex.keys()];
+  stored.placeIds = [...placeIndex.keys()];
   return JSON.stringify(stored);
 }
 
 export function parseStore(json: string): Store {
   const s = JSON.parse(json) as StoredForm;
-  const regionLists = new Map<string, string[]>();
+  // Paragraphs share few distinct place lists: one array (and one tags object) per distinct pair.
+  const lists = new Map<string, string[]>();
+  const list = (numbers: number[]): string[] => {
+    const key = numbers.join(',');
+    let ids = lists.get(key);
+    if (!ids) lists.set(key, (ids = numbers.map((n) => s.placeIds[n]!)));
+    return ids;
+  };
+  const tags = new Map<string, Paragraph['places']>();
+  const reports: Report[] = s.reports.map((r, i) => ({ ...r, places: list(s.reportPlaces[i]!) }));
   const paragraphs: Paragraph[] = s.paragraphs.number.map((number, i) => {
-    const ids = s.paragraphs.regions[i]!;
-    // Paragraphs share few distinct region lists: one array per distinct list.
-    const key = ids.join(',');
-    let regions = regionLists.get(key);
-    if (!regions) regionLists.set(key, (regions = ids.map((id) => s.regionNames[id]!)));
-    return { file: s.reports[s.paragraphs.report[i]!]!.file, number, text: s.paragraphs.text[i] ?? '', hash: s.paragraphs.hash[i]!, regions };
+    const own = s.paragraphs.own[i]!;
+    const inherited = s.paragraphs.inherited[i]!;
+    const key = `${own.join(',')}|${inherited.join(',')}`;
+    let places = tags.get(key);
+    if (!places) tags.set(key, (places = { own: list(own), inherited: list(inherited) }));
+    return { file: reports[s.paragraphs.report[i]!]!.file, number, text: s.paragraphs.text[i] ?? '', hash: s.paragraphs.hash[i]!, places };
   });
   const passages: Passage[] = s.passages.text.map((text, id) => {
     const paragraph = paragraphs[s.passages.paragraph[id]!];
     if (!paragraph) throw new Error(`passage ${id} cites a missing paragraph`);
     if (paragraph.text === '') paragraph.text = text;
-    return { id, file: paragraph.file, paragraph: paragraph.number, part: s.passages.part[id]!, text, hash: s.passages.hash[id]!, regions: paragraph.regions };
+    return { id, file: paragraph.file, paragraph: paragraph.number, part: s.passages.part[id]!, text, hash: s.passages.hash[id]!, places: paragraph.places };
   });
-  return { reports: s.reports, paragraphs, passages };
+  return { reports, paragraphs, passages };
 }

@@ -14,7 +14,7 @@ let dir: string;
 let log: QuestionLog;
 
 function hit(source: string, paragraph: number): Hit {
-  return { source, title: 't', reportNumber: 1, paragraph, sourceUrl: null, passageId: paragraph, part: 0, text: 'x', score: 1, regions: [], bestSentence: null, alsoIn: [] };
+  return { source, title: 't', reportNumber: 1, paragraph, sourceUrl: null, passageId: paragraph, part: 0, text: 'x', score: 1, places: { own: [], inherited: [] }, bestSentence: null, alsoIn: [] };
 }
 
 /** Records a question; returns its id. */

@@ -25,7 +25,7 @@ function logger() {
 }
 
 function hit(source: string, paragraph: number): Hit {
-  return { source, title: 't', reportNumber: 1, paragraph, sourceUrl: null, passageId: paragraph, part: 0, text: 'x', score: 1, regions: [], bestSentence: null, alsoIn: [] };
+  return { source, title: 't', reportNumber: 1, paragraph, sourceUrl: null, passageId: paragraph, part: 0, text: 'x', score: 1, places: { own: [], inherited: [] }, bestSentence: null, alsoIn: [] };
 }
 
 function answer(question: string, answerable: boolean, hits: Hit[] = [], places: string[] = []): Answer {

@@ -1,12 +1,18 @@
 // Region lookup: exact resolution of user-given names, autocomplete suggestions, and place mentions in
 // Chinese and English text. Pure functions over the gazetteer, which is loaded once on first use.
-import { Converter } from 'opencc-js';
+import { toSimplified } from '../text/text.js';
+import { dictionaryEntry, segmenter } from '../text/tokens.js';
 import { loadGazetteer, type Region } from './gazetteer.js';
 
-export type { Region, RegionKind, RegionLevel, PlaceKind, ProvinceKind } from './gazetteer.js';
+export type { Place, Region, RegionKind, RegionLevel, PlaceKind, ProvinceKind } from './gazetteer.js';
 
 export interface RegionMention {
+  /** The best-known place with this name (see candidates). */
   readonly region: Region;
+  /** Every place the surface can name, best-known first (鼓楼区: four cities); one for most names. */
+  readonly candidates: readonly Region[];
+  /** A county-level name without its suffix (永新): a place only when the context confirms it (see places/tags.ts). */
+  readonly bare: boolean;
   /** UTF-16 offsets into the string that was passed in: text.slice(start, end) === surface. */
   readonly start: number;
   readonly end: number;
@@ -15,21 +21,6 @@ export interface RegionMention {
 
 // ---------------------------------------------------------------------------------------------
 // Normalisation
-
-let t2s: ((s: string) => string) | undefined;
-
-/**
- * Traditional -> simplified Chinese (Taiwan and Hong Kong variants). Simplified text passes through
- * unchanged. The converter is built lazily because building its dictionaries takes a moment.
- */
-export function toSimplified(text: string): string {
-  if (!t2s) {
-    const tw = Converter({ from: 'tw', to: 'cn' });
-    const hk = Converter({ from: 'hk', to: 'cn' });
-    t2s = (s) => hk(tw(s));
-  }
-  return t2s(text);
-}
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 const hasCjk = (s: string): boolean => CJK.test(s);
@@ -70,6 +61,8 @@ interface TextForm {
   readonly region: Region;
   /** weak = ambiguous bare name of a prefecture-level unit: accepted only in list/province context. */
   readonly weak: boolean;
+  /** A county-level name without its suffix (永新): accepted only as a whole word (jieba word boundaries). */
+  readonly bare: boolean;
 }
 
 interface Index {
@@ -108,6 +101,18 @@ const GENERIC_WORDS = new Set([
 
 let index: Index | undefined;
 
+/**
+ * A county's suffix-less name that jieba's dictionary counts this often is an everyday word first (和平 7998,
+ * 资源, 合作, 公安, 前进); place names sit far below (永新 278, 梓潼 20). Hand data may still mark a rarer one.
+ */
+const COMMON_WORD_FREQUENCY = 1000;
+
+/** Too frequent in jieba's dictionary, or a numeral there (二七, 三元, 五峰). */
+function isEverydayWord(word: string): boolean {
+  const entry = dictionaryEntry(word);
+  return entry !== null && (entry.frequency >= COMMON_WORD_FREQUENCY || entry.tag === 'm');
+}
+
 function getIndex(): Index {
   if (index) return index;
   const g = loadGazetteer();
@@ -120,15 +125,22 @@ function getIndex(): Index {
   let maxPhraseWords = 1;
   let maxFormLength = 2;
 
-  const addForm = (form: string, region: Region, weak: boolean): void => {
+  const addForm = (form: string, region: Region, weak: boolean, bare = false): void => {
     // Single characters (冀, 雄) are never matched in running text.
     if (form.length < 2) return;
+    // Text is matched in its simplified form, where the converter turns 乾安县 into 干安县.
+    const simplified = toSimplified(form);
+    if (simplified !== form) addForm(simplified, region, weak, bare);
     const list = textForms.get(form) ?? [];
-    if (!list.some((f) => f.region === region)) list.push({ region, weak });
+    if (!list.some((f) => f.region === region)) list.push({ region, weak, bare });
     textForms.set(form, list);
     maxFormLength = Math.max(maxFormLength, form.length);
   };
 
+  // A bare name some place's hand data calls a common word is a common word for every place (朝阳).
+  const commonWords = new Set(g.regions.filter((r) => r.ambiguous).flatMap((r) => [r.name, ...(r.shortName ? [r.shortName] : [])]));
+  // 吉安 alone is the city 吉安市, not 吉安县.
+  for (const r of g.regions) if (r.level <= 2) commonWords.add(r.name);
   for (const r of g.regions) {
     const names = [r.name, ...r.fullNames, ...(r.shortName ? [r.shortName] : [])];
     for (const n of names) push(zh, n, r);
@@ -158,7 +170,10 @@ function getIndex(): Index {
     for (const f of r.fullNames) addForm(f, r, false);
     const bare = [r.name, ...(r.shortName ? [r.shortName] : [])].filter((n) => !r.fullNames.includes(n));
     for (const b of bare) {
-      if (!r.ambiguous) addForm(b, r, false);
+      if (r.level >= 3 && r.kind !== 'area') {
+        // Suffix-less county names: only when they are not also an everyday word (和平, 资源, 公安).
+        if (!r.ambiguous && !commonWords.has(b) && !isEverydayWord(b)) addForm(b, r, false, true);
+      } else if (!r.ambiguous) addForm(b, r, false);
       else if (r.level === 2) addForm(b, r, true);
     }
   }
@@ -192,9 +207,24 @@ export function allRegions(): readonly Region[] {
   return loadGazetteer().regions;
 }
 
-/** The region with exactly this canonical name (no normalisation), or null. */
+/** The best-known place with exactly this display name (no normalisation), or null. */
 export function regionByName(canonicalName: string): Region | null {
-  return loadGazetteer().byName.get(canonicalName) ?? null;
+  return loadGazetteer().byName.get(canonicalName)?.[0] ?? null;
+}
+
+/** Every place with exactly this display name (朝阳区: 北京's and 长春's). */
+export function placesNamed(canonicalName: string): readonly Region[] {
+  return loadGazetteer().byName.get(canonicalName) ?? [];
+}
+
+/** The place with this id (GB/T 2260 code or hand-data id), or null. */
+export function placeById(id: string): Region | null {
+  return loadGazetteer().byId.get(id) ?? null;
+}
+
+/** Version of the place data (dataset + hand data): part of the index's fingerprint. */
+export function placeDataVersion(): string {
+  return loadGazetteer().version;
 }
 
 function asRegion(r: Region | string): Region | null {
@@ -204,7 +234,7 @@ function asRegion(r: Region | string): Region | null {
 /** The province-level region containing a region (itself for a province). Strings are resolved first. */
 export function provinceOf(region: Region | string): Region | null {
   const r = asRegion(region);
-  return r ? regionByName(r.province) : null;
+  return r ? placeById(r.provinceId) : null;
 }
 
 /** The prefecture-level unit containing a region (itself for one), or null. */
@@ -212,13 +242,13 @@ export function cityOf(region: Region | string): Region | null {
   const r = asRegion(region);
   if (!r) return null;
   if (r.level === 2) return r;
-  return r.city === null ? null : regionByName(r.city);
+  return r.cityId === null ? null : placeById(r.cityId);
 }
 
 /** The immediate parent (陆家嘴 -> 浦东新区 -> 上海), or null for a province. */
 export function parentOf(region: Region | string): Region | null {
   const r = asRegion(region);
-  return r && r.parent !== null ? regionByName(r.parent) : null;
+  return r && r.parentId !== null ? placeById(r.parentId) : null;
 }
 
 /** Chain from the province down to the region itself: 宾阳县 -> [广西, 南宁, 宾阳县]. */
@@ -232,7 +262,7 @@ export function regionPath(region: Region): Region[] {
 export function placesIn(province: Region | string, kinds?: readonly Region['kind'][]): Region[] {
   const p = provinceOf(province);
   if (!p) return [];
-  return loadGazetteer().places.filter((r) => r.province === p.name && (!kinds || kinds.includes(r.kind)));
+  return loadGazetteer().places.filter((r) => r.provinceId === p.id && (!kinds || kinds.includes(r.kind)));
 }
 
 function isAncestor(ancestor: Region, r: Region): boolean {
@@ -356,6 +386,9 @@ function candidatesLatin(input: string): Region[] {
 export function resolveRegionCandidates(name: string): Region[] {
   const s = name.trim();
   if (s.length === 0) return [];
+  // A place id (from autocomplete, for names several places share): 220104 is 长春's 朝阳区.
+  const byId = /^(?:\d{6}|x:[a-z]+)$/.test(s) ? placeById(s) : null;
+  if (byId) return [byId];
   if (hasCjk(s)) return candidatesZh(toSimplified(s).replace(/\s+/g, ''));
   return candidatesLatin(s);
 }
@@ -513,6 +546,17 @@ export function findRegionMentions(text: string): RegionMention[] {
   }
   const vetoed = (s: number, e: number): boolean => vetoes.some(([vs, ve]) => vs <= s && e <= ve);
 
+  // Word boundaries, computed only when a suffix-less county name occurs.
+  let boundaries: Set<number> | undefined;
+  const isWord = (s: number, e: number): boolean => {
+    if (!boundaries) {
+      boundaries = new Set([0]);
+      let at = 0;
+      for (const w of segmenter().cut(text, false)) boundaries.add((at += w.length));
+    }
+    return boundaries.has(s) && boundaries.has(e);
+  };
+
   const strongAt: Candidate[][] = Array.from({ length: n }, () => []);
   const weak: Candidate[] = [];
   for (let i = 0; i < n; i++) {
@@ -520,7 +564,10 @@ export function findRegionMentions(text: string): RegionMention[] {
       const form = text.slice(i, i + len);
       const forms = idx.textForms.get(form);
       if (!forms || vetoed(i, i + len) || !contextAllows(text, form, i + len)) continue;
-      for (const f of forms) (f.weak ? weak : strongAt[i]!).push({ start: i, end: i + len, form: f });
+      for (const f of forms) {
+        if (f.bare && !isWord(i, i + len)) continue;
+        (f.weak ? weak : strongAt[i]!).push({ start: i, end: i + len, form: f });
+      }
     }
   }
 
@@ -559,7 +606,7 @@ export function findRegionMentions(text: string): RegionMention[] {
       const after = text[c.end];
       const prev = endsAt(c.start);
       const inOwnProvince =
-        prev !== undefined && (prev.form.region.name === c.form.region.province || prev.form.region.name === c.form.region.city);
+        prev !== undefined && (prev.form.region.id === c.form.region.provinceId || prev.form.region.id === c.form.region.cityId);
       const boundedBefore = c.start === 0 || prev !== undefined || (before !== undefined && BOUNDARY_BEFORE.has(before));
       const boundedAfter = c.end === n || startsAt(c.end) !== undefined || (after !== undefined && BOUNDARY_AFTER.has(after));
       const listNeighbour =
@@ -571,9 +618,14 @@ export function findRegionMentions(text: string): RegionMention[] {
     }
   }
 
+  // Every place the accepted span can name (same surface, same strength), best-known first.
   return accepted
     .sort((a, b) => a.start - b.start)
-    .map((c) => ({ region: c.form.region, start: c.start, end: c.end, surface: text.slice(c.start, c.end) }));
+    .map((c) => {
+      const same = (c.form.weak ? weak : strongAt[c.start]!).filter((o) => o.end === c.end).map((o) => o.form.region);
+      const candidates = [c.form.region, ...same.filter((r) => r !== c.form.region)];
+      return { region: c.form.region, candidates, bare: c.form.bare, start: c.start, end: c.end, surface: text.slice(c.start, c.end) };
+    });
 }
 
 /** Distinct regions mentioned in a Chinese text, in order of first mention. */
@@ -649,7 +701,7 @@ export function findEnglishRegionMentions(text: string): RegionMention[] {
     }
     const start = toks[i]!.start;
     const end = toks[last]!.end;
-    out.push({ region, start, end, surface: text.slice(start, end) });
+    out.push({ region, candidates: [region, ...hit.regions.filter((r) => r !== region)], bare: false, start, end, surface: text.slice(start, end) });
     i = last + 1;
   }
   return out;

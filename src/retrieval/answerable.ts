@@ -4,6 +4,7 @@
 // people, and the office or meeting it asks about — against what the reports
 // contain.
 import { segmenter } from '../text/tokens.js';
+import { placesNamed, type Place } from '../places/lookup.js';
 import type { PreparedQuery } from './query.js';
 import type { Hit } from './types.js';
 
@@ -13,12 +14,12 @@ export interface Verdict {
 }
 
 export interface AnswerabilityContext {
-  /** Every region some passage is about. */
-  corpusRegions: Set<string>;
+  /** Ids of every place some passage is about (own or inherited). */
+  corpusPlaces: Set<string>;
   /** Whether a word of the question occurs anywhere in the reports. */
   inCorpus: (word: string) => boolean;
-  /** Whether some passage about `region` contains `word` (matching form). */
-  saysAbout: (region: string, word: string) => boolean;
+  /** Whether some passage about the place with this id contains `word` (matching form). */
+  saysAbout: (placeId: string, word: string) => boolean;
 }
 
 /**
@@ -43,12 +44,14 @@ export function wordInCorpus(df: (term: string) => number): (word: string) => bo
 export function judgeAnswerable(query: PreparedQuery, hits: Hit[], context: AnswerabilityContext): Verdict {
   if (hits.length === 0) return { answerable: false, reason: 'No passage matches the question.' };
 
-  const absent = query.regions.filter((r) => !context.corpusRegions.has(r.name));
+  // A name several places share (朝阳区) is absent only when none of them is in the reports.
+  const covered = (place: Place) => context.corpusPlaces.has(place.id) || placesNamed(place.name).some((p) => context.corpusPlaces.has(p.id));
+  const absent = query.places.filter((r) => !covered(r));
   if (absent.length > 0) {
     const names = absent.map((r) => r.name).join('、');
     return { answerable: false, reason: `The reports say nothing about ${names} (报告中没有关于${names}的内容).` };
   }
-  if (query.regionGroup.length > 0 && !query.regionGroup.some((r) => context.corpusRegions.has(r.name))) {
+  if (query.regionGroup.length > 0 && !query.regionGroup.some((r) => context.corpusPlaces.has(r.id))) {
     return { answerable: false, reason: 'The reports say nothing about that part of China (报告中没有相关地区的内容).' };
   }
 
@@ -60,8 +63,9 @@ export function judgeAnswerable(query: PreparedQuery, hits: Hit[], context: Answ
 
   const asked = [query.matching, ...query.translations].join(' ');
   const focus = FOCUS_TERMS.filter((term) => asked.includes(term));
-  for (const region of query.regions) {
-    const missing = focus.filter((term) => !context.saysAbout(region.name, term));
+  for (const region of query.places) {
+    const ids = [region, ...placesNamed(region.name)].map((p) => p.id);
+    const missing = focus.filter((term) => !ids.some((id) => context.saysAbout(id, term)));
     if (missing.length > 0) {
       return {
         answerable: false,

@@ -4,8 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { normaliseWhitespace } from '../text/text.js';
 import { matchingForm } from '../text/tokens.js';
-import type { Region } from '../places/gazetteer.js';
-import { findEnglishRegionMentions, findRegionMentions, regionByName } from '../places/lookup.js';
+import { findEnglishRegionMentions, findRegionMentions, regionByName, type Place } from '../places/lookup.js';
 
 /** Longer questions are cut: a question is a sentence or two, and the model reads at most 512 tokens. */
 export const MAX_QUERY_CHARS = 300;
@@ -28,10 +27,15 @@ export interface PreparedQuery {
   english: boolean;
   /** Chinese words the English question's terms and places translate to. */
   translations: string[];
-  /** Places the question names (Chinese, English or pinyin), distinct. */
-  regions: Region[];
+  /** Places the question names (Chinese, English or pinyin), distinct; for a name several places share, the best-known. */
+  places: Place[];
+  /**
+   * Every place the question's names can mean (朝阳区: 北京's and 长春's), suffix-less county names included
+   * (永新, which might be an everyday word: never a reason for "not found"), for matching place tags.
+   */
+  placeCandidates: Place[];
   /** Provinces covered by a part of China the question names (东北, 西北, "northeast"). */
-  regionGroup: Region[];
+  regionGroup: Place[];
 }
 
 /** English words a question is phrased in (possessives dropped), lower-case, space-padded. */
@@ -62,11 +66,12 @@ export function prepareQuery(question: string): PreparedQuery {
   const english = latin > 0 && latin >= han * 2;
   const matching = matchingForm(text);
 
-  const named = [...findRegionMentions(matching).map((m) => m.region), ...(latin > 0 ? findEnglishRegionMentions(text).map((m) => m.region) : [])];
-  const regions = [...new Map(named.map((r) => [r.name, r])).values()];
+  const mentions = [...findRegionMentions(matching), ...(latin > 0 ? findEnglishRegionMentions(text) : [])];
+  const places = [...new Map(mentions.filter((m) => !m.bare).map((m) => [m.region.id, m.region])).values()];
+  const placeCandidates = [...new Map(mentions.flatMap((m) => m.candidates).map((r) => [r.id, r])).values()];
   const groups = [...phrasesIn(matching, groupNames.filter((g) => /[^a-z ]/.test(g)), false), ...(latin > 0 ? phrasesIn(text, groupNames.filter((g) => /^[a-z ]+$/.test(g)), true) : [])];
-  const regionGroup = [...new Set(groups.flatMap((g) => glossary.regionGroups[g]!))].map((name) => regionByName(name)).filter((r): r is Region => r !== null);
+  const regionGroup = [...new Set(groups.flatMap((g) => glossary.regionGroups[g]!))].map((name) => regionByName(name)).filter((r): r is Place => r !== null);
 
-  const translations = english ? [...phrasesIn(text, glossaryPhrases, true).flatMap((p) => glossary.terms[p]!), ...regions.map((r) => r.name)] : [];
-  return { text, truncated, matching, english, translations: [...new Set(translations)], regions, regionGroup };
+  const translations = english ? [...phrasesIn(text, glossaryPhrases, true).flatMap((p) => glossary.terms[p]!), ...places.map((r) => r.name)] : [];
+  return { text, truncated, matching, english, translations: [...new Set(translations)], places, placeCandidates, regionGroup };
 }

@@ -6,13 +6,14 @@ import type { Embedder } from '../embedding/embedder.js';
 import { searchKeywords } from '../index/keyword.js';
 import type { LoadedIndex } from '../index/load.js';
 import { matchingForm, tokenize } from '../text/tokens.js';
-import { regionByName } from '../places/lookup.js';
+import { placeById } from '../places/lookup.js';
+import { allPlaces } from '../places/tags.js';
 import { searchVectors } from '../index/vectors.js';
 import { judgeAnswerable, wordInCorpus } from './answerable.js';
 import { foldNearDuplicates } from './duplicates.js';
 import { reciprocalRankFusion } from './signals/fusion.js';
 import { keywordMargin } from './signals/keyword-margin.js';
-import { preferNamedPlaces, type PlaceTags } from './signals/place-preference.js';
+import { preferNamedPlaces } from './signals/place-preference.js';
 import { retrievalOptions, type RetrievalOptions } from './options.js';
 import { bestSentence, type TermWeights } from './highlight.js';
 import { prepareQuery, type PreparedQuery } from './query.js';
@@ -42,13 +43,13 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
   const cache = new QueryCache(embedder, settings.queryCacheSize);
   // Answers are immutable for the life of an index (a rebuilt index gets a new searcher).
   const answers = new Lru<string, Answer>(settings.queryCacheSize);
-  const corpusRegions = new Set(store.passages.flatMap((p) => p.regions));
-  // Candidates from the keyword index, confirmed on the text: no scan over all passages about a region.
-  const saysAbout = (region: string, word: string) =>
+  const corpusPlaces = new Set(store.passages.flatMap((p) => allPlaces(p.places)));
+  // Candidates from the keyword index, confirmed on the text: no scan over all passages about a place.
+  const saysAbout = (placeId: string, word: string) =>
     index.keywords
       .passagesWithBigramsOf(word)
-      .some((id) => store.passages[id]!.regions.includes(region) && matchingForm(store.passages[id]!.text).includes(word));
-  const tagsOf = (id: number): PlaceTags => ({ own: store.passages[id]!.regions, inherited: [] });
+      .some((id) => allPlaces(store.passages[id]!.places).includes(placeId) && matchingForm(store.passages[id]!.text).includes(word));
+  const tagsOf = (id: number) => store.passages[id]!.places;
   let timings: Record<string, number> = {};
 
   const citationOf = (p: Passage): Citation => {
@@ -73,7 +74,7 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
     const t0 = performance.now();
     const query = prepareQuery(question);
     const tokens = keywordTokens(query);
-    const asked = { language: query.english ? ('en' as const) : ('zh' as const), places: query.regions.map((r) => r.name) };
+    const asked = { language: query.english ? ('en' as const) : ('zh' as const), places: query.places.map((r) => r.name) };
     if (tokens.length === 0) {
       timings = { total: performance.now() - t0 };
       return { question: query.text, truncated: query.truncated, answerable: false, reason: 'The question has no words to search for.', hits: [], ...asked };
@@ -108,7 +109,7 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
         passageId: passage.id,
         part: passage.part,
         text: passage.text,
-        regions: passage.regions,
+        places: passage.places,
         score: item.score,
         bestSentence: bestSentence(passage.text, weights),
         alsoIn: copies
@@ -118,7 +119,7 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
           .map((c) => ({ ...citationOf(c), text: c.text })),
       };
     });
-    const verdict = judgeAnswerable(query, hits, { corpusRegions, inCorpus: wordInCorpus((t) => index.keywords.documentFrequency(t)), saysAbout });
+    const verdict = judgeAnswerable(query, hits, { corpusPlaces, inCorpus: wordInCorpus((t) => index.keywords.documentFrequency(t)), saysAbout });
     timings = { embed: t1 - t0, vector: t2 - t1, keyword: t3 - t2, fuse: performance.now() - t3, total: performance.now() - t0 };
     return { question: query.text, truncated: query.truncated, answerable: verdict.answerable, reason: verdict.reason, hits, ...asked };
   }
@@ -126,10 +127,11 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
   return { index, search, lastTimings: () => timings };
 }
 
-const namedPlaces = (query: PreparedQuery) => new Set([...query.regions, ...query.regionGroup].map((r) => r.name));
+/** Ids of the places the question names (every place a shared name can mean) and of a named part of China's provinces. */
+const namedPlaces = (query: PreparedQuery) => new Set([...query.placeCandidates, ...query.regionGroup].map((r) => r.id));
 
 /** Distinct provinces among place tags. */
-const breadth = (places: readonly string[]) => places.filter((name) => regionByName(name)?.level === 1).length;
+const breadth = (places: readonly string[]) => places.filter((id) => placeById(id)?.level === 1).length;
 
 function keywordTokens(query: PreparedQuery): string[] {
   const tokens = tokenize(query.matching);

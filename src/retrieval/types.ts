@@ -1,3 +1,5 @@
+import type { PlaceTags } from '../places/tags.js';
+
 /** Everything needed to cite a passage: formatting never goes back to the store. */
 export interface Citation {
   /** Report file name relative to data/ (the report's id). */
@@ -22,8 +24,8 @@ export interface Hit extends Citation {
   /** The passage exactly as the report wrote it. */
   text: string;
   score: number;
-  /** Regions the passage is about (canonical names). */
-  regions: string[];
+  /** Places the passage is about (ids; see places/tags.ts). */
+  places: PlaceTags;
   /** The sentence of `text` that best matches the question (offsets into `text`). */
   bestSentence: Span | null;
   /** The words that answer the question (offsets into `text`), when retrieval found them. */

@@ -7,7 +7,8 @@ import type { Paragraph } from '../corpus/types.js';
 import type { Store } from '../index/store.js';
 import { matchingForm } from '../text/tokens.js';
 import { similarity } from '../retrieval/duplicates.js';
-import { findRegionMentions, provinceOf, regionByName, regionPath, resolveRegion, suggestRegions, type Region } from '../places/lookup.js';
+import { findRegionMentions, placeById, provinceOf, regionPath, resolveRegion, suggestRegions, type Region } from '../places/lookup.js';
+import { allPlaces } from '../places/tags.js';
 
 /** Where a quoted text comes from. */
 export interface RegionCitation {
@@ -90,7 +91,7 @@ interface ParagraphPlaces {
 interface StoreAnalysis {
   titles: Map<string, string>;
   reportOrder: Map<string, number>;
-  /** Paragraphs tagged with each region name. */
+  /** Paragraphs tagged (own or inherited) with each place id. */
   paragraphsByRegion: Map<string, Paragraph[]>;
   sentences: Map<Paragraph, Sentence[]>;
   /** Terms (character bigrams) of the sentences scored so far. */
@@ -110,10 +111,10 @@ function analysis(store: Store): StoreAnalysis {
   if (a) return a;
   const paragraphsByRegion = new Map<string, Paragraph[]>();
   for (const p of store.paragraphs) {
-    for (const name of new Set(p.regions)) {
-      const list = paragraphsByRegion.get(name);
+    for (const id of new Set(allPlaces(p.places))) {
+      const list = paragraphsByRegion.get(id);
       if (list) list.push(p);
-      else paragraphsByRegion.set(name, [p]);
+      else paragraphsByRegion.set(id, [p]);
     }
   }
   a = {
@@ -168,8 +169,12 @@ function termsOfSentence(a: StoreAnalysis, s: Sentence): string[] {
 function placesOf(a: StoreAnalysis, p: Paragraph): ParagraphPlaces {
   let places = a.places.get(p);
   if (!places) {
-    const mentions = sentencesOf(a, p).map((s) => [...new Set(findRegionMentions(toSimplified(s.text)).map((m) => m.region))]);
-    places = { mentions, namesPlaces: mentions.some((m) => m.length > 0) };
+    // Which sentence names which place; a name several places share is the one the paragraph's tags chose.
+    const own = new Set(p.places.own);
+    const mentions = sentencesOf(a, p).map((s) => [
+      ...new Set(findRegionMentions(toSimplified(s.text)).map((m) => m.candidates.find((c) => own.has(c.id)) ?? m.region)),
+    ]);
+    places = { mentions, namesPlaces: p.places.own.length > 0 };
     a.places.set(p, places);
   }
   return places;
@@ -178,13 +183,11 @@ function placesOf(a: StoreAnalysis, p: Paragraph): ParagraphPlaces {
 const UNATTRIBUTED = '';
 
 /**
- * Provinces a paragraph names. Untagged and follow-on paragraphs count as one more "province": their
- * "各地区各单位…" is nobody's in particular. Tags identical to the previous paragraph's are taken as
- * inherited: cheap (no place matching over the whole corpus), and only statistics depend on it.
+ * Provinces a paragraph names (its own place tags). Paragraphs naming none count as one more "province":
+ * their "各地区各单位…" is nobody's in particular.
  */
-function provinceKeys(p: Paragraph, previous: Paragraph | undefined): string[] {
-  const inherited = previous?.file === p.file && previous.regions.join() === p.regions.join();
-  const provinces = inherited ? [] : p.regions.filter((name) => regionByName(name)?.level === 1);
+function provinceKeys(p: Paragraph): string[] {
+  const provinces = p.places.own.filter((id) => placeById(id)?.level === 1);
   return provinces.length > 0 ? provinces : [UNATTRIBUTED];
 }
 
@@ -194,7 +197,7 @@ function termSpread(store: Store, a: StoreAnalysis): Map<string, number> {
   const users = new Map<string, Set<string>>();
   const keys = new Set<string>();
   for (const [i, p] of store.paragraphs.entries()) {
-    const provinces = provinceKeys(p, store.paragraphs[i - 1]);
+    const provinces = provinceKeys(p);
     provinces.forEach((k) => keys.add(k));
     // Whole paragraphs: bigrams never cross punctuation, so these are the sentences' terms.
     for (const t of termsOf(p.text)) {
@@ -214,7 +217,7 @@ function phraseSpread(store: Store, a: StoreAnalysis, phrase: string): number {
   if (n === undefined) {
     const keys = new Set<string>();
     for (const [i, p] of store.paragraphs.entries()) {
-      if (p.text.includes(phrase)) provinceKeys(p, store.paragraphs[i - 1]).forEach((k) => keys.add(k));
+      if (p.text.includes(phrase)) provinceKeys(p).forEach((k) => keys.add(k));
     }
     n = keys.size;
     a.phraseSpread.set(phrase, n);
@@ -230,7 +233,7 @@ function citationOf(a: StoreAnalysis, p: Paragraph): RegionCitation {
 }
 
 function regionParagraphs(store: Store, region: Region): Paragraph[] {
-  return analysis(store).paragraphsByRegion.get(region.name) ?? [];
+  return analysis(store).paragraphsByRegion.get(region.id) ?? [];
 }
 
 /** Number of paragraphs about a region (names are resolved first); 0 for unknown names. */
@@ -255,8 +258,8 @@ function placesNamedIn(a: StoreAnalysis, region: Region, paragraphs: Paragraph[]
   const counts = new Map<Region, number>();
   for (const p of paragraphs) {
     if (!placesOf(a, p).namesPlaces) continue;
-    for (const name of new Set(p.regions)) {
-      const place = regionByName(name);
+    for (const id of new Set(p.places.own)) {
+      const place = placeById(id);
       if (place && isInside(place, region)) counts.set(place, (counts.get(place) ?? 0) + 1);
     }
   }
@@ -510,8 +513,8 @@ export interface RegionCoverage {
 export function regionsCovered(store: Store, options: { includeCities?: boolean } = {}): RegionCoverage[] {
   const a = analysis(store);
   const out: RegionCoverage[] = [];
-  for (const [name, paragraphs] of a.paragraphsByRegion) {
-    const region = regionByName(name);
+  for (const [id, paragraphs] of a.paragraphsByRegion) {
+    const region = placeById(id);
     if (!region || (region.level !== 1 && !(options.includeCities && region.level === 2))) continue;
     out.push({ region, paragraphs: paragraphs.length, reports: new Set(paragraphs.map((p) => p.file)).size });
   }

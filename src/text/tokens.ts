@@ -49,3 +49,17 @@ export function tokenize(text: string): string[] {
   flush();
   return tokens;
 }
+
+let entries: Map<string, { frequency: number; tag: string }> | undefined;
+
+/** jieba's dictionary entry for a word: how often it counts it and its part of speech (null when absent). */
+export function dictionaryEntry(word: string): { frequency: number; tag: string } | null {
+  if (!entries) {
+    entries = new Map();
+    for (const line of new TextDecoder().decode(dict).split('\n')) {
+      const [w, f, t] = line.split(' ');
+      if (w && f) entries.set(w, { frequency: Number(f), tag: t ?? '' });
+    }
+  }
+  return entries.get(word) ?? null;
+}

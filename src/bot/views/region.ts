@@ -1,6 +1,6 @@
 // /region, /regions and region autocomplete: a one-line overview first, then extracts that
 // make sense on their own, tagged [n] like answers, and one Sources block.
-import { findRegionMentions, regionByName, regionPath, type Region } from '../../places/lookup.js';
+import { findRegionMentions, placesNamed, regionByName, regionPath, type Region } from '../../places/lookup.js';
 import type { RegionSummary } from '../../summaries/summary.js';
 import { splitSentences } from '../../text/text.js';
 import { reportTags } from './tags.js';
@@ -28,10 +28,13 @@ export function regionLabel(region: Region, lang: Lang = 'zh-CN'): string {
 export function regionChoice(region: Region, paragraphs: number, lang: Lang): { name: string; value: string } {
   const latin = region.english[0] ?? region.pinyin;
   const t = labels(lang);
-  const where = region.level > 1 ? (lang === 'en' ? `, ${region.province}` : `，${region.province}`) : '';
+  const place = region.city && region.city !== region.name ? `${region.province}${lang === 'en' ? ' ' : ''}${region.city}` : region.province;
+  const where = region.level > 1 ? (lang === 'en' ? `, ${place}` : `，${place}`) : '';
   const count = paragraphs > 0 ? ` — ${t.paragraphCount(paragraphs)}` : '';
   const name = `${region.name}${latin ? ` · ${latin}` : ''}${where ? ` (${where.slice(1).trim()})` : ''}${count}`;
-  return { name: truncatePlain(name, LIMITS.choiceName), value: region.name.slice(0, LIMITS.choiceValue) };
+  // A name several places share (朝阳区) is sent as the place's id, which /region resolves exactly.
+  const value = placesNamed(region.name).length > 1 ? region.id : region.name;
+  return { name: truncatePlain(name, LIMITS.choiceName), value: value.slice(0, LIMITS.choiceValue) };
 }
 
 export interface RegionIds {

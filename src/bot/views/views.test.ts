@@ -32,7 +32,7 @@ function hit(i: number, text: string, extra: Partial<Hit> = {}): Hit {
     part: 0,
     text,
     score: 1,
-    regions: [],
+    places: { own: [], inherited: [] },
     bestSentence: best >= 0 ? { start: best, end, text: text.slice(best, end) } : null,
     alsoIn: [],
     ...extra,
@@ -205,8 +205,8 @@ describe('language', () => {
 });
 
 describe('paragraphs, /source and regions within limits', () => {
-  const report: Report = { file: '009_x.txt', title: `标题${hostile}${'长'.repeat(500)}`, number: 9, sourceUrl: 'https://example.com/a', paragraphCount: 3 };
-  const paragraph = (number: number, text: string): Paragraph => ({ file: report.file, number, text, hash: '', regions: [] });
+  const report: Report = { file: '009_x.txt', title: `标题${hostile}${'长'.repeat(500)}`, number: 9, sourceUrl: 'https://example.com/a', paragraphCount: 3, places: [] };
+  const paragraph = (number: number, text: string): Paragraph => ({ file: report.file, number, text, hash: '', places: { own: [], inherited: [] } });
 
   it('a 20 000-character paragraph spreads over embeds within 6000 characters, cut with "…"', () => {
     const message = fullParagraphView(report, paragraph(2, longText(200, 100)), 'zh-CN');

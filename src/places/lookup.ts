@@ -1,7 +1,7 @@
 // Region lookup: exact resolution of user-given names, autocomplete suggestions, and place mentions in
 // Chinese and English text. Pure functions over the gazetteer, which is loaded once on first use.
 import { toSimplified } from '../text/text.js';
-import { dictionaryEntry, segmenter } from '../text/tokens.js';
+import { dictionaryEntries, segmenter } from '../text/tokens.js';
 import { loadGazetteer, type Region } from './gazetteer.js';
 
 export type { Place, Region, RegionKind, RegionLevel, PlaceKind, ProvinceKind } from './gazetteer.js';
@@ -65,21 +65,24 @@ interface TextForm {
   readonly bare: boolean;
 }
 
-interface Index {
-  /** Exact Chinese names: canonical, full, short, abbreviation. */
-  readonly zh: Map<string, Region[]>;
+interface LatinIndex {
   /** Compact Latin keys (pinyin and English, spaces removed). */
   readonly latin: Map<string, Region[]>;
   /** Space-joined Latin word keys for English running text. */
   readonly latinPhrases: Map<string, Region[]>;
   readonly maxPhraseWords: number;
+  readonly latinKeys: Map<Region, string[]>;
+}
+
+interface Index {
+  /** Exact Chinese names: canonical, full, short, abbreviation. */
+  readonly zh: Map<string, Region[]>;
   /** Chinese forms matched in running text. */
   readonly textForms: Map<string, TextForm[]>;
   readonly maxFormLength: number;
   readonly nonPlaces: readonly string[];
   /** Suggestion keys per region. */
   readonly zhKeys: Map<Region, string[]>;
-  readonly latinKeys: Map<Region, string[]>;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -107,29 +110,32 @@ let index: Index | undefined;
  */
 const COMMON_WORD_FREQUENCY = 1000;
 
-/** Too frequent in jieba's dictionary, or a numeral there (二七, 三元, 五峰). */
-function isEverydayWord(word: string): boolean {
-  const entry = dictionaryEntry(word);
-  return entry !== null && (entry.frequency >= COMMON_WORD_FREQUENCY || entry.tag === 'm');
+/** The words jieba's dictionary counts too often, or as numerals (二七, 三元, 五峰), among some words. */
+function everydayWords(words: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const [word, entry] of dictionaryEntries(words)) if (entry.frequency >= COMMON_WORD_FREQUENCY || entry.tag === 'm') out.add(word);
+  return out;
 }
 
 function getIndex(): Index {
   if (index) return index;
   const g = loadGazetteer();
   const zh = new Map<string, Region[]>();
-  const latin = new Map<string, Region[]>();
-  const latinPhrases = new Map<string, Region[]>();
   const textForms = new Map<string, TextForm[]>();
   const zhKeys = new Map<Region, string[]>();
-  const latinKeys = new Map<Region, string[]>();
-  let maxPhraseWords = 1;
   let maxFormLength = 2;
+
+  // Text is matched in its simplified form, where the converter turns 乾安县 into 干安县: every form is also
+  // added as converted (in one call: converting thousands of short strings one by one takes long).
+  const allForms = [...new Set(g.regions.flatMap((r) => [r.name, ...r.fullNames, ...(r.shortName ? [r.shortName] : [])]))];
+  const converted = toSimplified(allForms.join('\n')).split('\n');
+  const simplifiedForm = new Map(allForms.map((f, i) => [f, converted[i] ?? f]));
+  const everyday = everydayWords(g.regions.filter((r) => r.level >= 3 && r.shortName).map((r) => r.shortName!));
 
   const addForm = (form: string, region: Region, weak: boolean, bare = false): void => {
     // Single characters (冀, 雄) are never matched in running text.
     if (form.length < 2) return;
-    // Text is matched in its simplified form, where the converter turns 乾安县 into 干安县.
-    const simplified = toSimplified(form);
+    const simplified = simplifiedForm.get(form) ?? form;
     if (simplified !== form) addForm(simplified, region, weak, bare);
     const list = textForms.get(form) ?? [];
     if (!list.some((f) => f.region === region)) list.push({ region, weak, bare });
@@ -147,6 +153,36 @@ function getIndex(): Index {
     if (r.abbreviation) push(zh, r.abbreviation, r);
     zhKeys.set(r, [...new Set(names)]);
 
+    // Full names are always matched; bare names only when not ambiguous (prefecture-level ambiguous
+    // names are kept as weak forms that need a list or province context).
+    for (const f of r.fullNames) addForm(f, r, false);
+    const bare = [r.name, ...(r.shortName ? [r.shortName] : [])].filter((n) => !r.fullNames.includes(n));
+    for (const b of bare) {
+      if (r.level >= 3 && r.kind !== 'area') {
+        // Suffix-less county names: only when they are not also an everyday word (和平, 资源, 公安).
+        if (!r.ambiguous && !commonWords.has(b) && !everyday.has(b)) addForm(b, r, false, true);
+      } else if (!r.ambiguous) addForm(b, r, false);
+      else if (r.level === 2) addForm(b, r, true);
+    }
+  }
+  for (const list of zh.values()) list.sort(compareRank);
+  for (const list of textForms.values()) list.sort((a, b) => compareRank(a.region, b.region));
+
+  index = { zh, textForms, maxFormLength, nonPlaces: g.nonPlaces, zhKeys };
+  return index;
+}
+
+let latinIndex: LatinIndex | undefined;
+
+/** Pinyin and English names: built on first use, as generating pinyin for every place takes a moment. */
+function getLatinIndex(): LatinIndex {
+  if (latinIndex) return latinIndex;
+  const g = loadGazetteer();
+  const latin = new Map<string, Region[]>();
+  const latinPhrases = new Map<string, Region[]>();
+  const latinKeys = new Map<Region, string[]>();
+  let maxPhraseWords = 1;
+  for (const r of g.regions) {
     const lk = new Set<string>();
     for (const e of [r.pinyin, ...r.english]) {
       const words = latinWords(e);
@@ -164,34 +200,10 @@ function getIndex(): Index {
       }
     }
     latinKeys.set(r, [...lk]);
-
-    // Full names are always matched; bare names only when not ambiguous (prefecture-level ambiguous
-    // names are kept as weak forms that need a list or province context).
-    for (const f of r.fullNames) addForm(f, r, false);
-    const bare = [r.name, ...(r.shortName ? [r.shortName] : [])].filter((n) => !r.fullNames.includes(n));
-    for (const b of bare) {
-      if (r.level >= 3 && r.kind !== 'area') {
-        // Suffix-less county names: only when they are not also an everyday word (和平, 资源, 公安).
-        if (!r.ambiguous && !commonWords.has(b) && !isEverydayWord(b)) addForm(b, r, false, true);
-      } else if (!r.ambiguous) addForm(b, r, false);
-      else if (r.level === 2) addForm(b, r, true);
-    }
   }
-  for (const list of [...zh.values(), ...latin.values(), ...latinPhrases.values()]) list.sort(compareRank);
-  for (const list of textForms.values()) list.sort((a, b) => compareRank(a.region, b.region));
-
-  index = {
-    zh,
-    latin,
-    latinPhrases,
-    maxPhraseWords,
-    textForms,
-    maxFormLength,
-    nonPlaces: g.nonPlaces,
-    zhKeys,
-    latinKeys,
-  };
-  return index;
+  for (const list of [...latin.values(), ...latinPhrases.values()]) list.sort(compareRank);
+  latinIndex = { latin, latinPhrases, maxPhraseWords, latinKeys };
+  return latinIndex;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -354,7 +366,7 @@ function candidatesZh(s: string): Region[] {
 }
 
 function candidatesLatin(input: string): Region[] {
-  const idx = getIndex();
+  const idx = getLatinIndex();
   const words = latinWords(input);
   if (words.length === 0) return [];
   const exact = idx.latin.get(words.join(''));
@@ -482,7 +494,7 @@ export function suggestRegions(input: string, limit = 25): Region[] {
     const q = words.join('');
     if (q.length === 0) return [];
     for (const r of allRegions()) {
-      const score = scoreKeys(q, idx.latinKeys.get(r)!, true);
+      const score = scoreKeys(q, getLatinIndex().latinKeys.get(r)!, true);
       if (score < Infinity) scored.push({ r, score });
     }
   }
@@ -663,7 +675,7 @@ function tokenize(text: string): Token[] {
  * included in the span: "Jilin" -> 吉林 (province), "Jilin City" -> 吉林市. "the city of X" is not a suffix.
  */
 export function findEnglishRegionMentions(text: string): RegionMention[] {
-  const idx = getIndex();
+  const idx = getLatinIndex();
   const toks = tokenize(text);
   const out: RegionMention[] = [];
   // Words of one phrase may be separated by spaces or hyphens only (not "Jilin, China").

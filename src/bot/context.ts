@@ -94,8 +94,8 @@ export function createView(searcher: Searcher): IndexView {
       return coveredList;
     },
     paragraphCount(region) {
-      let n = counts.get(region.name);
-      if (n === undefined) counts.set(region.name, (n = regionParagraphCount(store, region)));
+      let n = counts.get(region.id);
+      if (n === undefined) counts.set(region.id, (n = regionParagraphCount(store, region)));
       return n;
     },
   };

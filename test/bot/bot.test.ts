@@ -8,7 +8,7 @@ import type { Config } from '../../src/config.js';
 import { startBot, type RunningBot } from '../../src/bot/client.js';
 import { deployCommands } from '../../src/bot/deploy.js';
 import { createLogger } from '../../src/log.js';
-import { regionByName } from '../../src/places/lookup.js';
+import { resolveRegion } from '../../src/places/lookup.js';
 import { createSearcher, type Searcher } from '../../src/retrieval/searcher.js';
 import { startFakeDiscord, type BotOutput, type FakeDiscord, type RecordedRequest } from '../fake-discord/server.js';
 import { baseConfig, build, copyOfReports, load, sharedEmbedder, tempDir } from '../support/index-fixture.js';
@@ -329,7 +329,7 @@ describe('/region, /regions, /source, /help', () => {
     const counted = list.map((c) => / — \d+ 段$/.test(c.name));
     expect(counted.indexOf(false) === -1 || !counted.slice(counted.indexOf(false)).includes(true)).toBe(true);
     expect(counted.filter(Boolean).length).toBeGreaterThanOrEqual(2);
-    const coveredHe = list.filter((c) => bot.context.paragraphCount(regionByName(c.value)!) > 0).map((c) => c.value);
+    const coveredHe = list.filter((c) => bot.context.paragraphCount(resolveRegion(c.value)!) > 0).map((c) => c.value);
     expect(list.slice(0, coveredHe.length).map((c) => c.value)).toEqual(coveredHe);
   });
 

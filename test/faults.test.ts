@@ -5,6 +5,7 @@ import { chmod, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
+import { startFakeDiscord } from './fake-discord/server.js';
 import { loadIndex } from '../src/index/load.js';
 import { acquireBuildLock, lockPath } from '../src/index/lock.js';
 import { build, copyOfReports, load, sharedEmbedder, tempDir } from './support/index-fixture.js';
@@ -217,6 +218,29 @@ describe('11. a first run builds the index; later runs keep it current', () => {
     expect(JSON.parse(third.stdout).hits[0].source).toBe('zhejiang.txt');
     expect((await load(indexDir)).store.reports).toHaveLength(2);
   }, 240_000);
+});
+
+describe('11. the bot\'s first run', () => {
+  it('builds the missing index (logged), then logs in', async () => {
+    const fake = await startFakeDiscord({ token: 'first-run-token' });
+    try {
+      const dataDir = await tempDir('bot-first-data');
+      await writeFile(path.join(dataDir, 'jilin.txt'), '吉林推进主题教育\n吉林市致和南小区新增停车位36个，极大方便了群众出行。\n');
+      const indexDir = path.join(await tempDir('bot-first'), 'index');
+      const bot = spawnClean(TSX, [cli('bot')], { DISCORD_TOKEN: 'first-run-token', DISCORD_API_URL: fake.apiUrl, DATA_DIR: dataDir, INDEX_DIR: indexDir }, 170_000);
+      try {
+        await expect.poll(() => bot.output.stdout, { timeout: 160_000, interval: 200 }).toContain('connected to Discord');
+        const logs = bot.output.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string });
+        expect(logs.map((l) => l.msg).find((m) => m.startsWith('No index in'))).toMatch(/building it from the reports in .*bot-first-data/);
+        expect((await load(indexDir)).store.reports.map((r) => r.file)).toEqual(['jilin.txt']);
+      } finally {
+        killGroup(bot.child);
+        await bot.done;
+      }
+    } finally {
+      await fake.close();
+    }
+  }, 200_000);
 });
 
 describe('4. an index built from other reports is not served silently', () => {

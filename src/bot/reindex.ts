@@ -5,6 +5,7 @@ import type { RebuildOutcome } from '../runtime/live-index.js';
 import { watchDataFolder, type DataWatcher } from '../runtime/watch.js';
 import type { BotContext } from './context.js';
 import { fitEscaped, LIMITS, type BotMessage } from './views/common.js';
+import { labels, type Lang } from './views/i18n.js';
 
 export type ReindexTrigger = 'command' | 'watch';
 
@@ -59,29 +60,25 @@ export function watchDataForReindex(dataDir: string, context: BotContext): DataW
 
 const MAX_SKIPPED_LISTED = 15;
 
-/** The operator's report: counts and skipped files, or why it failed. */
-export function reindexResultMessage(outcome: RebuildOutcome): BotMessage {
+/** The operator's report, in their language: counts and skipped files, or why it failed. */
+export function reindexResultMessage(outcome: RebuildOutcome, lang: Lang): BotMessage {
+  const t = labels(lang);
   const seconds = (outcome.ms / 1000).toFixed(1);
   if (!outcome.ok) {
     const why = fitEscaped(outcome.error?.message ?? 'unknown error', 1200);
-    return {
-      content: `**索引重建失败 · Reindex failed** (${seconds} s) — 仍使用原索引回答。Still answering from the previous index.\n${why}`,
-    };
+    return { content: `${t.reindexFailed(seconds)}\n${why}` };
   }
   const { manifest, skipped, embedded, reused, upToDate } = outcome.result!;
   const c = manifest.counts;
-  const lines = [
-    `**索引已重建 · Index rebuilt** (${seconds} s${upToDate ? ', reports unchanged · 报告无变化' : ''})`,
-    `${c.reports} 份报告 reports · ${c.paragraphs} 段 paragraphs · ${c.passages} passages (${embedded} embedded, ${reused} reused)`,
-  ];
-  if (outcome.fromScratch) lines.push('原索引已损坏，已从头重建。The previous index was damaged and was rebuilt from scratch.');
-  if (skipped.length === 0) lines.push('没有跳过的文件。No files skipped.');
+  const lines = [t.reindexDone(seconds, upToDate), t.reindexCounts(c.reports, c.paragraphs, c.passages, embedded, reused)];
+  if (outcome.fromScratch) lines.push(t.reindexFromScratch);
+  if (skipped.length === 0) lines.push(t.reindexNoneSkipped);
   else {
-    lines.push(`跳过 ${skipped.length} 个文件 · Skipped ${skipped.length} file(s):`);
+    lines.push(t.reindexSkipped(skipped.length));
     for (const s of skipped.slice(0, MAX_SKIPPED_LISTED)) lines.push(`• ${fitEscaped(printable(s.file), 150)}: ${fitEscaped(printable(s.reason), 200)}`);
-    if (skipped.length > MAX_SKIPPED_LISTED) lines.push(`… ${skipped.length - MAX_SKIPPED_LISTED} more (see the log)`);
+    if (skipped.length > MAX_SKIPPED_LISTED) lines.push(t.reindexMoreSkipped(skipped.length - MAX_SKIPPED_LISTED));
   }
   let content = lines.join('\n');
-  if (content.length > LIMITS.content) content = `${content.slice(0, LIMITS.content - 20).replace(/\\$/, '')}\n… (see the log)`;
+  if (content.length > LIMITS.content) content = `${content.slice(0, LIMITS.content - 20).replace(/\\$/, '')}\n…`;
   return { content };
 }

@@ -17,7 +17,8 @@ export const data = new SlashCommandBuilder()
 
 export async function execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
   const { logger } = context;
-  const t = labels(langFromLocale(interaction.locale));
+  const lang = langFromLocale(interaction.locale);
+  const t = labels(lang);
   if (!interaction.inGuild() || !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
     logger.warn({ event: 'reindex', user: interaction.user.id, guild: interaction.guildId }, '/reindex refused: no Manage Server permission');
     await interaction.reply(replyOptions({ content: t.reindexRefused }, logger, true));
@@ -35,6 +36,6 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   await interaction.reply(replyOptions({ content: t.reindexStarted }, logger, true));
   // Not awaited: the handler is done once acknowledged, so a shutdown does not wait for a long build.
   void run
-    .then((outcome) => interaction.followUp(replyOptions(reindexResultMessage(outcome), logger, true)))
+    .then((outcome) => interaction.followUp(replyOptions(reindexResultMessage(outcome, lang), logger, true)))
     .catch((error: unknown) => logger.warn({ err: error }, 'could not report the reindex result (interaction expired?)'));
 }

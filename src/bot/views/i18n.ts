@@ -89,6 +89,14 @@ const zh = {
   reindexUnavailable: '这个机器人实例不能重建索引。',
   reindexRunning: '索引正在重建，请等待完成。',
   reindexStarted: '正在后台重建索引，期间继续用现有索引回答；完成后在这里报告结果。',
+  reindexFailed: (seconds: string) => `**索引重建失败**（${seconds} 秒），仍使用原索引回答。`,
+  reindexDone: (seconds: string, unchanged: boolean) => `**索引已重建**（${seconds} 秒${unchanged ? '，报告无变化' : ''}）`,
+  reindexCounts: (reports: number, paragraphs: number, passages: number, embedded: number, reused: number) =>
+    `${reports} 份报告 · ${paragraphs} 段 · ${passages} 个检索片段（新计算 ${embedded}，沿用 ${reused}）`,
+  reindexFromScratch: '原索引已损坏，已从头重建。',
+  reindexNoneSkipped: '没有跳过的文件。',
+  reindexSkipped: (n: number) => `跳过 ${n} 个文件：`,
+  reindexMoreSkipped: (n: number) => `……另有 ${n} 个（见日志）`,
   // /help
   helpTitle: '使用说明',
   help: [
@@ -154,6 +162,14 @@ const en: Labels = {
   reindexUnavailable: 'This bot instance cannot rebuild its index.',
   reindexRunning: 'A rebuild is already running; its result will be reported when it finishes.',
   reindexStarted: 'Rebuilding the index in the background; questions are answered from the current index meanwhile. The result will be posted here.',
+  reindexFailed: (seconds: string) => `**Reindex failed** (${seconds} s). Still answering from the previous index.`,
+  reindexDone: (seconds: string, unchanged: boolean) => `**Index rebuilt** (${seconds} s${unchanged ? ', reports unchanged' : ''})`,
+  reindexCounts: (reports: number, paragraphs: number, passages: number, embedded: number, reused: number) =>
+    `${reports} reports · ${paragraphs} paragraphs · ${passages} passages (${embedded} embedded, ${reused} reused)`,
+  reindexFromScratch: 'The previous index was damaged and was rebuilt from scratch.',
+  reindexNoneSkipped: 'No files skipped.',
+  reindexSkipped: (n: number) => `Skipped ${n} file(s):`,
+  reindexMoreSkipped: (n: number) => `… ${n} more (see the log)`,
   helpTitle: 'How to use',
   help: [
     'This bot answers only with verbatim quotes from the reports: the quote that answers comes first (the answering words in bold), the reports and paragraphs used are listed at the end.',

@@ -111,6 +111,10 @@ async function openIndex(): Promise<OpenedSearch> {
   try {
     // A first run builds the index; changed reports are brought up to date; another folder's index is warned about.
     await prepareIndex(config, (note) => logger[note.level](note.message));
+  } catch (error) {
+    failWith(error, 'could not build the index: ');
+  }
+  try {
     return await openSearch(config);
   } catch (error) {
     if (!(error instanceof IndexError)) failWith(error);

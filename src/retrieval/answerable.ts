@@ -61,7 +61,8 @@ export function judgeAnswerable(query: PreparedQuery, hits: Hit[], context: Answ
     return { answerable: false, reason: `The reports do not mention ${names} (报告中没有提到${names}).` };
   }
 
-  const asked = [query.matching, ...query.translations].join(' ');
+  // An English question's dictionary translations are alternatives (chief: 局长, 首要…), not words it asks for.
+  const asked = query.english ? query.regions.map((r) => r.name).join(' ') : query.matching;
   const focus = FOCUS_TERMS.filter((term) => asked.includes(term));
   for (const region of query.places) {
     const ids = [region, ...placesNamed(region.name)].map((p) => p.id);

@@ -1,21 +1,20 @@
 // A user's question → what is searched: cleaned, bounded in length, in
 // simplified characters, and for English questions with the Chinese words the
-// reports use (glossary + gazetteer), so the keyword path can match them.
+// reports use (CC-CEDICT, see english.ts, + gazetteer), so the keyword path can match them.
 import { readFileSync } from 'node:fs';
 import { normaliseWhitespace } from '../text/text.js';
 import { matchingForm } from '../text/tokens.js';
 import { findEnglishRegionMentions, findRegionMentions, regionByName, type Place } from '../places/lookup.js';
+import { translateEnglish, type ReportVocabulary } from './english.js';
 
 /** Longer questions are cut: a question is a sentence or two, and the model reads at most 512 tokens. */
 export const MAX_QUERY_CHARS = 300;
 
 interface Glossary {
-  terms: Record<string, string[]>;
   regionGroups: Record<string, string[]>;
 }
 const glossary = JSON.parse(readFileSync(new URL('./glossary.json', import.meta.url), 'utf8')) as Glossary;
 const longestFirst = (words: string[]) => words.sort((a, b) => b.length - a.length);
-const glossaryPhrases = longestFirst(Object.keys(glossary.terms));
 const groupNames = longestFirst(Object.keys(glossary.regionGroups));
 
 export interface PreparedQuery {
@@ -57,7 +56,8 @@ function phrasesIn(text: string, list: string[], english: boolean): string[] {
   return found;
 }
 
-export function prepareQuery(question: string): PreparedQuery {
+/** `vocabulary`: the reports' keyword index, which English words are translated into (without it, only places are). */
+export function prepareQuery(question: string, vocabulary?: ReportVocabulary): PreparedQuery {
   let text = normaliseWhitespace(question);
   const truncated = text.length > MAX_QUERY_CHARS;
   if (truncated) text = text.slice(0, MAX_QUERY_CHARS);
@@ -66,12 +66,14 @@ export function prepareQuery(question: string): PreparedQuery {
   const english = latin > 0 && latin >= han * 2;
   const matching = matchingForm(text);
 
-  const mentions = [...findRegionMentions(matching), ...(latin > 0 ? findEnglishRegionMentions(text) : [])];
+  const englishMentions = latin > 0 ? findEnglishRegionMentions(text) : [];
+  const mentions = [...findRegionMentions(matching), ...englishMentions];
   const places = [...new Map(mentions.filter((m) => !m.bare).map((m) => [m.region.id, m.region])).values()];
   const placeCandidates = [...new Map(mentions.flatMap((m) => m.candidates).map((r) => [r.id, r])).values()];
   const groups = [...phrasesIn(matching, groupNames.filter((g) => /[^a-z ]/.test(g)), false), ...(latin > 0 ? phrasesIn(text, groupNames.filter((g) => /^[a-z ]+$/.test(g)), true) : [])];
   const regionGroup = [...new Set(groups.flatMap((g) => glossary.regionGroups[g]!))].map((name) => regionByName(name)).filter((r): r is Place => r !== null);
 
-  const translations = english ? [...phrasesIn(text, glossaryPhrases, true).flatMap((p) => glossary.terms[p]!), ...places.map((r) => r.name)] : [];
+  const words = english && vocabulary ? translateEnglish(text, vocabulary, { skip: englishMentions }).map((t) => t.chinese) : [];
+  const translations = english ? [...words, ...places.map((r) => r.name)] : [];
   return { text, truncated, matching, english, translations: [...new Set(translations)], places, placeCandidates, regionGroup };
 }

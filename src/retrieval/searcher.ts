@@ -72,7 +72,7 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
     // loop, so a burst of questions cannot hold the loop for long at once.
     await takeTurn();
     const t0 = performance.now();
-    const query = prepareQuery(question);
+    const query = prepareQuery(question, index.keywords);
     const tokens = keywordTokens(query);
     const asked = { language: query.english ? ('en' as const) : ('zh' as const), places: query.places.map((r) => r.name) };
     if (tokens.length === 0) {

@@ -62,7 +62,9 @@ const SINGLE_CHARACTER = 0.6;
 
 /** CC-CEDICT as read once per process: its entries' lines and the readings of single characters. */
 interface Lexicon {
+  /** Entries whose simplified headword is all Chinese characters, and those headwords. */
   lines: string[];
+  heads: string[];
   /** Toneless syllable → characters read that way. */
   readings: Map<string, Set<string>>;
   /** Toneless syllable → characters that are surnames read that way (CC-CEDICT "surname Li"). */
@@ -123,12 +125,16 @@ const ENTRY = /^\S+ (\S+) \[([^\]]*)\] \/(.*)\/\s*$/;
 /** CC-CEDICT, read once per process on the first English question. */
 export function loadLexicon(): Lexicon {
   if (lexicon) return lexicon;
-  const lines = cedictText()
-    .split('\n')
-    .filter((l) => !l.startsWith('#'));
+  const lines: string[] = [];
+  const heads: string[] = [];
   const readings = new Map<string, Set<string>>();
   const surnames = new Map<string, Set<string>>();
-  for (const line of lines) {
+  for (const line of cedictText().split('\n')) {
+    const space = line.indexOf(' ');
+    const head = line.slice(space + 1, line.indexOf(' ', space + 1));
+    if (line.startsWith('#') || !/^[\u3400-\u9fff]+$/.test(head)) continue;
+    lines.push(line);
+    heads.push(head);
     // Single-character entries start with one character and a space.
     const first = line.codePointAt(0)!;
     const width = first > 0xffff ? 2 : 1;
@@ -139,7 +145,7 @@ export function loadLexicon(): Lexicon {
     addToSet(readings, syllable, m[1]!);
     if (/(^|\/)surname /.test(m[3]!)) addToSet(surnames, syllable, m[1]!);
   }
-  lexicon = { lines, readings, surnames };
+  lexicon = { lines, heads, readings, surnames };
   return lexicon;
 }
 
@@ -173,13 +179,12 @@ function glossIndexFor(vocabulary: ReportVocabulary): GlossIndex {
       for (let i = 0; i + m <= words.length; i++) post(words.slice(i, i + m).join(' '), id * 64 + k * 8 + m);
     }
   };
-  for (const line of loadLexicon().lines) {
-    const space = line.indexOf(' ');
-    const head = line.slice(space + 1, line.indexOf(' ', space + 1));
-    if (!/^[\u3400-\u9fff]+$/.test(head)) continue;
+  const lex = loadLexicon();
+  for (let e = 0; e < lex.lines.length; e++) {
+    const head = lex.heads[e]!;
     const df = frequencyIn(vocabulary, head);
     if (df === 0) continue;
-    const senses = ENTRY.exec(line)?.[3];
+    const senses = ENTRY.exec(lex.lines[e]!)?.[3];
     if (!senses) continue;
     for (const sense of senses.split('/')) {
       for (const gloss of sense.split(';')) {
@@ -376,6 +381,14 @@ export interface TranslateOptions {
   skip?: Array<{ start: number; end: number }>;
   /** Chinese words kept per English word or phrase. */
   perPhrase?: number;
+}
+
+/**
+ * Reads the dictionary and indexes it for these reports now, so that the
+ * first English question does not hold the event loop for it.
+ */
+export function prepareEnglish(vocabulary: ReportVocabulary): void {
+  glossIndexFor(vocabulary);
 }
 
 /**

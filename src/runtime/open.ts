@@ -6,6 +6,7 @@ import { MODEL_DIMS, modelFingerprint } from '../embedding/model-files.js';
 import { loadIndex } from '../index/load.js';
 import { tokenize } from '../text/tokens.js';
 import { prepareQuery } from '../retrieval/query.js';
+import { prepareEnglish } from '../retrieval/english.js';
 import { createSearcher, type Searcher, type SearcherSettings } from '../retrieval/searcher.js';
 
 export interface OpenedSearch {
@@ -29,9 +30,11 @@ export async function openSearch(config: Config, overrides: Partial<SearcherSett
     await starting.then((e) => e.close(), () => {});
     throw error;
   }
-  // Load the segmenter, gazetteer and converters now, while the model thread starts, not on the first question.
+  // Load the segmenter, gazetteer, converters and the English dictionary now, while the model thread
+  // starts: on the first question they would hold the event loop (the dictionary for seconds).
   prepareQuery('河北省石家庄市第二批主題教育');
   tokenize('预热');
+  prepareEnglish(index.keywords);
   const t1 = performance.now();
   const embedder = await starting;
   const t2 = Math.max(await modelReady, t1);

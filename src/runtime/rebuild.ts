@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Config } from '../config.js';
 import type { Embedder } from '../embedding/embedder.js';
 import { MODEL_DIMS, modelFingerprint } from '../embedding/model-files.js';
+import { prepareEnglish } from '../retrieval/english.js';
 import { createSearcher } from '../retrieval/searcher.js';
 import type { BuildResult } from '../index/build.js';
 import { buildIndexInThread, type ThreadProgress } from '../index/build-thread.js';
@@ -55,6 +56,7 @@ export function searcherRebuilder(config: Config, embedder: Pick<Embedder, 'embe
     const { result, index, fromScratch } = await rebuildIndex(config);
     const searcher = createSearcher(index, embedder, { topK: config.topK, candidates: config.candidates });
     // The first question on the new index should not pay for its lazy set-up.
+    prepareEnglish(index.keywords);
     await searcher.search('主题教育');
     return { searcher, result, fromScratch };
   };

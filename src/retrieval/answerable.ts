@@ -62,7 +62,7 @@ export function judgeAnswerable(query: PreparedQuery, hits: Hit[], context: Answ
   }
 
   // An English question's dictionary translations are alternatives (chief: 局长, 首要…), not words it asks for.
-  const asked = query.english ? query.regions.map((r) => r.name).join(' ') : query.matching;
+  const asked = query.english ? '' : query.matching;
   const focus = FOCUS_TERMS.filter((term) => asked.includes(term));
   for (const region of query.places) {
     const ids = [region, ...placesNamed(region.name)].map((p) => p.id);

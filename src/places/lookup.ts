@@ -83,6 +83,8 @@ interface Index {
   readonly nonPlaces: readonly string[];
   /** Suggestion keys per region. */
   readonly zhKeys: Map<Region, string[]>;
+  /** jieba's dictionary entries of county-level short names. */
+  readonly shortNames: Map<string, { frequency: number; tag: string }>;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -110,12 +112,8 @@ let index: Index | undefined;
  */
 const COMMON_WORD_FREQUENCY = 1000;
 
-/** The words jieba's dictionary counts too often, or as numerals (二七, 三元, 五峰), among some words. */
-function everydayWords(words: Iterable<string>): Set<string> {
-  const out = new Set<string>();
-  for (const [word, entry] of dictionaryEntries(words)) if (entry.frequency >= COMMON_WORD_FREQUENCY || entry.tag === 'm') out.add(word);
-  return out;
-}
+/** Too frequent in jieba's dictionary, or a numeral there (二七, 三元, 五峰). */
+const isEveryday = (entry: { frequency: number; tag: string }) => entry.frequency >= COMMON_WORD_FREQUENCY || entry.tag === 'm';
 
 function getIndex(): Index {
   if (index) return index;
@@ -130,7 +128,8 @@ function getIndex(): Index {
   const allForms = [...new Set(g.regions.flatMap((r) => [r.name, ...r.fullNames, ...(r.shortName ? [r.shortName] : [])]))];
   const converted = toSimplified(allForms.join('\n')).split('\n');
   const simplifiedForm = new Map(allForms.map((f, i) => [f, converted[i] ?? f]));
-  const everyday = everydayWords(g.regions.filter((r) => r.level >= 3 && r.shortName).map((r) => r.shortName!));
+  const shortNames = dictionaryEntries(g.regions.filter((r) => r.level >= 3 && r.shortName).map((r) => r.shortName!));
+  const everyday = new Set([...shortNames].filter(([, entry]) => isEveryday(entry)).map(([word]) => word));
 
   const addForm = (form: string, region: Region, weak: boolean, bare = false): void => {
     // Single characters (冀, 雄) are never matched in running text.
@@ -168,7 +167,7 @@ function getIndex(): Index {
   for (const list of zh.values()) list.sort(compareRank);
   for (const list of textForms.values()) list.sort((a, b) => compareRank(a.region, b.region));
 
-  index = { zh, textForms, maxFormLength, nonPlaces: g.nonPlaces, zhKeys };
+  index = { zh, textForms, maxFormLength, nonPlaces: g.nonPlaces, zhKeys, shortNames };
   return index;
 }
 
@@ -232,6 +231,12 @@ export function placesNamed(canonicalName: string): readonly Region[] {
 /** The place with this id (GB/T 2260 code or hand-data id), or null. */
 export function placeById(id: string): Region | null {
   return loadGazetteer().byId.get(id) ?? null;
+}
+
+/** Whether jieba's dictionary calls a county's short name a noun (会宁 ns, 秀英 nr) or does not know it (not 振兴 v). */
+export function shortNameIsNoun(word: string): boolean {
+  const entry = getIndex().shortNames.get(word);
+  return entry === undefined || entry.tag.startsWith('n');
 }
 
 /** Version of the place data (dataset + hand data): part of the index's fingerprint. */

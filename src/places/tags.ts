@@ -12,9 +12,8 @@
 //   reported speech ("张庆伟强调，…") or refers back ("我省", "全县", "该市") — the preceding paragraph's
 //   places, unless that one is an overview of more than three provinces.
 import { toSimplified } from '../text/text.js';
-import { dictionaryEntry } from '../text/tokens.js';
 import { initialsOf } from './gazetteer.js';
-import { allRegions, findRegionMentions, placeById, resolveRegionCandidates, type Region, type RegionMention } from './lookup.js';
+import { allRegions, findRegionMentions, shortNameIsNoun, placeById, resolveRegionCandidates, type Region, type RegionMention } from './lookup.js';
 
 /** A paragraph's places, as ids (GB/T 2260 codes or hand-data ids), each list with the places' ancestors. */
 export interface PlaceTags {
@@ -114,12 +113,6 @@ export function placeOfSite(url: string | null): Region | null {
   return null;
 }
 
-/** jieba's dictionary calls it a noun (会宁 ns, 秀英 nr) or does not know it — not a verb or adverb (振兴 v, 惠民 …). */
-function nounOrUnknown(word: string): boolean {
-  const entry = dictionaryEntry(word);
-  return entry === null || entry.tag.startsWith('n');
-}
-
 /** The candidates whose nearest named ancestor is the most specific (南京 named: 南京's 鼓楼区, not 徐州's). */
 function closest(candidates: readonly Region[], anchors: ReadonlySet<string>): Region[] {
   const depth = (c: Region) => chain(c).slice(0, -1).filter((a) => anchors.has(a.id)).length;
@@ -148,7 +141,7 @@ function resolver(mentionLists: RegionMention[][], extraAnchors: readonly Region
   for (const p of extraAnchors) for (const a of chain(p)) anchors.add(a.id), named.add(a.id);
   // What the headline confirms counts for the whole report (会宁 in the headline, then "会宁会师是…").
   for (const m of headline) {
-    if (!m.bare || !nounOrUnknown(m.surface)) continue;
+    if (!m.bare || !shortNameIsNoun(m.surface)) continue;
     const fits = m.candidates.filter((c) => [...headlineProvinces].every((id) => id === c.provinceId));
     if (fits.length === 1) named.add(fits[0]!.id);
   }

@@ -73,8 +73,3 @@ export function dictionaryEntries(words: Iterable<string>): Map<string, { freque
   }
   return out;
 }
-
-/** jieba's dictionary entry for one word (null when absent). */
-export function dictionaryEntry(word: string): { frequency: number; tag: string } | null {
-  return dictionaryEntries([word]).get(word) ?? null;
-}

@@ -92,7 +92,12 @@ describe('npm run index', () => {
     const child = spawn(TSX, [path.join(PROJECT_ROOT, 'src', 'cli', 'index.ts')], { cwd: PROJECT_ROOT, env: { ...process.env, DATA_DIR: dataDir, INDEX_DIR: indexDir } });
     await new Promise<void>((resolve, reject) => {
       // Generous: on a busy 2-core machine loading tsx, the model and the reports can take a minute or more.
-      const timer = setTimeout(() => reject(new Error('the indexer never started embedding')), 150_000);
+      const timer = setTimeout(() => {
+        // Not left running (it would write into a temporary folder after the run removed it).
+        spawnSync('pkill', ['-KILL', '-P', String(child.pid)]);
+        child.kill('SIGKILL');
+        reject(new Error('the indexer never started embedding'));
+      }, 150_000);
       child.stderr.on('data', (chunk: Buffer) => chunk.toString().includes('Embedding') && (clearTimeout(timer), resolve()));
     });
     await new Promise((r) => setTimeout(r, 300));

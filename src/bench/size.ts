@@ -20,7 +20,7 @@ import { buildIndexInThread } from '../index/build-thread.js';
 import { loadIndex } from '../index/load.js';
 import { readManifest } from '../index/manifest.js';
 import { FILES } from '../index/store.js';
-import { unpackVectors } from '../index/vectors.js';
+import { readVectors } from '../index/vectors.js';
 import { jsonHits } from '../retrieval/json.js';
 import { createSearcher } from '../retrieval/searcher.js';
 import { perturbedEmbedder, writeSyntheticReports } from './synthetic.js';
@@ -100,7 +100,7 @@ async function buildReal(indexDir: string) {
 
 async function buildSynthetic(indexDir: string, passages: number, realIndexDir: string) {
   const realManifest = (await readManifest(realIndexDir))!;
-  const real = unpackVectors(await readFile(path.join(realIndexDir, realManifest.generation, FILES.vectors)), realManifest.dims);
+  const real = readVectors(path.join(realIndexDir, realManifest.generation, FILES.hnsw), realManifest.dims);
   const corpus = await readCorpus(path.join(PROJECT_ROOT, 'data'));
   const dataDir = path.join(indexDir, '..', `data-${passages}`);
   await writeSyntheticReports(dataDir, corpus.paragraphs.map((p) => p.text), passages);
@@ -161,7 +161,7 @@ async function serve(indexDir: string) {
 
   // Recall@10 of the HNSW graph against exact search, with the real query embeddings.
   const manifest = index.manifest;
-  const vectors = unpackVectors(await readFile(path.join(indexDir, manifest.generation, FILES.vectors)), manifest.dims);
+  const vectors = readVectors(path.join(indexDir, manifest.generation, FILES.hnsw), manifest.dims);
   const exact = new hnswlib.BruteforceSearch('cosine', manifest.dims);
   exact.initIndex(vectors.length);
   vectors.forEach((v, i) => exact.addPoint(Array.from(v), i));

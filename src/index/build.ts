@@ -14,7 +14,7 @@ import { KeywordIndex, type KeywordSource } from './keyword.js';
 import { acquireBuildLock, type ReleaseLock } from './lock.js';
 import { INDEX_FORMAT_VERSION, IndexError, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { FILES, parseStore, serializeStore, type Store } from './store.js';
-import { buildVectorIndex, packVectors, unpackVectors } from './vectors.js';
+import { buildVectorIndex, readVectors } from './vectors.js';
 
 export interface BuildOptions {
   dataDir: string;
@@ -131,7 +131,7 @@ async function build(options: BuildOptions, stillLocked: () => void): Promise<Bu
     return { manifest, skipped: corpus.skipped, upToDate: true, embedded: 0, reused: corpus.passages.length };
   }
 
-  const known = sameModel ? await previousEmbeddings(indexDir, previous!) : new Map<string, Float32Array>();
+  const known = previous?.modelHash === modelHash && previous.dims > 0 ? await previousEmbeddings(indexDir, previous) : new Map<string, Float32Array>();
   const vectors: Array<Float32Array | undefined> = corpus.passages.map((p) => known.get(p.hash));
   const missing = corpus.passages.filter((p) => !vectors[p.id]).sort((a, b) => a.text.length - b.text.length);
   let dims = known.values().next().value?.length ?? 0;
@@ -157,7 +157,6 @@ async function build(options: BuildOptions, stillLocked: () => void): Promise<Bu
     const allVectors = vectors as Float32Array[];
     const store: Store = { reports: corpus.reports, paragraphs: corpus.paragraphs, passages: corpus.passages };
     await writeFile(path.join(dir, FILES.store), serializeStore(store));
-    await writeFile(path.join(dir, FILES.vectors), packVectors(allVectors, dims));
     buildVectorIndex(allVectors, dims).writeIndexSync(path.join(dir, FILES.hnsw));
     await writeFile(path.join(dir, FILES.keyword), KeywordIndex.build(keywordSources(corpus)).serialize());
     files = await syncAndDescribe(dir);
@@ -217,23 +216,46 @@ export async function generationComplete(indexDir: string, manifest: Manifest): 
   return true;
 }
 
-/** Embeddings of the previous build by passage content hash; an unreadable previous build just means re-embedding. */
+/**
+ * Embeddings of the previous build by passage content hash; an unreadable previous build just means re-embedding.
+ * They depend only on the model and the passage text, so an index of an older format (before version 7: a
+ * separate vectors.f32 and store.json) still lends its vectors: upgrading does not mean re-embedding everything.
+ */
 async function previousEmbeddings(indexDir: string, manifest: Manifest): Promise<Map<string, Float32Array>> {
   const known = new Map<string, Float32Array>();
   try {
     const dir = path.join(indexDir, manifest.generation);
-    const store = parseStore(await readFile(path.join(dir, FILES.store), 'utf8'));
-    const bytes = await readFile(path.join(dir, FILES.vectors));
-    const expected = manifest.files?.[FILES.vectors];
-    if (!expected || bytes.length !== expected.bytes || createHash('sha256').update(bytes).digest('hex') !== expected.sha256) return known;
-    const vectors = unpackVectors(bytes, manifest.dims);
-    if (vectors.length !== store.passages.length) return known;
-    store.passages.forEach((p, i) => known.set(p.hash, vectors[i]!));
+    const verified = async (name: string): Promise<Buffer | null> => {
+      const bytes = await readFile(path.join(dir, name)).catch(() => null);
+      const expected = manifest.files?.[name];
+      return bytes && expected && bytes.length === expected.bytes && createHash('sha256').update(bytes).digest('hex') === expected.sha256 ? bytes : null;
+    };
+    let hashes: string[];
+    let vectors: Float32Array[];
+    const flat = manifest.files?.[OLD_VECTORS] ? await verified(OLD_VECTORS) : null;
+    if (flat) {
+      const json = await verified(OLD_STORE);
+      if (!json) return known;
+      hashes = (JSON.parse(json.toString('utf8')) as { passages: { hash: string[] } }).passages.hash;
+      vectors = Array.from({ length: flat.length / (manifest.dims * 4) }, (_, i) => new Float32Array(flat.buffer.slice(flat.byteOffset + i * manifest.dims * 4, flat.byteOffset + (i + 1) * manifest.dims * 4)));
+    } else {
+      const store = await verified(FILES.store);
+      // hnswlib parses its file natively: only a file matching its checksum reaches it.
+      if (!store || !(await verified(FILES.hnsw))) return known;
+      hashes = parseStore(store).passages.map((p) => p.hash);
+      vectors = readVectors(path.join(dir, FILES.hnsw), manifest.dims);
+    }
+    if (vectors.length !== hashes.length) return known;
+    hashes.forEach((hash, i) => known.set(hash, vectors[i]!));
   } catch {
     known.clear();
   }
   return known;
 }
+
+/** Files of format 6 and earlier, read only to reuse their embeddings. */
+const OLD_VECTORS = 'vectors.f32';
+const OLD_STORE = 'store.json';
 
 /** Flushes the new files to disk before the manifest points at them, and records their sizes and hashes. */
 async function syncAndDescribe(dir: string): Promise<Manifest['files']> {

@@ -45,7 +45,10 @@ async function loadGeneration(options: LoadOptions, manifest: Manifest | null): 
   const { indexDir } = options;
   if (!manifest) throw new IndexError(`No index found in ${indexDir}. Run "npm run index" to build it from the reports.`);
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) {
-    throw new IndexError(`The index in ${indexDir} has format ${manifest.formatVersion}, this version reads ${INDEX_FORMAT_VERSION}. ${REBUILD}`);
+    throw new IndexError(
+      `The index in ${indexDir} has format ${manifest.formatVersion}; this version of the bot reads format ${INDEX_FORMAT_VERSION} only. ` +
+        'Run "npm run index" to re-index (embeddings of unchanged passages are reused, so it does not redo the slow part).',
+    );
   }
   if (manifest.modelHash !== options.modelHash || manifest.dims !== options.dims) {
     throw new IndexError(
@@ -59,7 +62,7 @@ async function loadGeneration(options: LoadOptions, manifest: Manifest | null): 
     // Every file is read and checksummed in parallel (digests run on libuv's
     // thread pool) while the main thread parses the ones already verified.
     const [store, keywords] = await Promise.all([
-      readChecked(dir, manifest, FILES.store).then((bytes) => parseStore(bytes.toString('utf8'))),
+      readChecked(dir, manifest, FILES.store).then((bytes) => parseStore(bytes)),
       readChecked(dir, manifest, FILES.keyword).then((bytes) => KeywordIndex.deserialize(bytes)),
       checkStreamed(dir, manifest, FILES.hnsw),
     ]);

@@ -5,7 +5,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Bump when the on-disk layout or the tokenizer changes: older indexes then need rebuilding. */
-export const INDEX_FORMAT_VERSION = 6;
+export const INDEX_FORMAT_VERSION = 7;
 
 export interface Manifest {
   formatVersion: number;

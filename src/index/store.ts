@@ -1,6 +1,7 @@
 // The paragraph store: every Report, Paragraph and Passage with the text and
 // citation data answers need, so answering never touches data/.
 import type { Paragraph, Passage, Report } from '../corpus/types.js';
+import { decodeColumns, encodeColumns } from './columns.js';
 
 export interface Store {
   reports: Report[];
@@ -10,8 +11,7 @@ export interface Store {
 
 /** Generation folder file names. */
 export const FILES = {
-  store: 'store.json',
-  vectors: 'vectors.f32',
+  store: 'store.bin',
   hnsw: 'hnsw.bin',
   keyword: 'keyword.bin',
 } as const;
@@ -22,6 +22,8 @@ export const FILES = {
  * derived — a paragraph's text when its one passage carries it, a passage's
  * places (its paragraph's): parsing arrays of strings and numbers is several
  * times faster than parsing as many objects, which matters at 100k passages.
+ * The columns are written in a binary container (columns.ts): typed-array
+ * columns and one UTF-16 text, so loading needs no JSON parse of the texts.
  */
 interface StoredForm {
   reports: Array<Omit<Report, 'places'>>;
@@ -31,7 +33,7 @@ interface StoredForm {
   passages: { paragraph: number[]; part: number[]; text: string[]; hash: string[] };
 }
 
-export function serializeStore(store: Store): string {
+export function serializeStore(store: Store): Buffer {
   const reportIndex = new Map(store.reports.map((r, i) => [r.file, i]));
   const paragraphIndex = new Map(store.paragraphs.map((p, i) => [`${p.file}#${p.number}`, i]));
   const placeIndex = new Map<string, number>();
@@ -65,11 +67,11 @@ export function serializeStore(store: Store): string {
     },
   };
   stored.placeIds = [...placeIndex.keys()];
-  return JSON.stringify(stored);
+  return encodeColumns(stored);
 }
 
-export function parseStore(json: string): Store {
-  const s = JSON.parse(json) as StoredForm;
+export function parseStore(bytes: Buffer): Store {
+  const s = decodeColumns<StoredForm>(bytes);
   // Paragraphs share few distinct place lists: one array (and one tags object) per distinct pair.
   const lists = new Map<string, string[]>();
   const list = (numbers: number[]): string[] => {

@@ -36,17 +36,14 @@ export function searchVectors(index: VectorIndex, query: Float32Array, k: number
   return neighbors.map((id, i) => ({ id, similarity: 1 - distances[i]! }));
 }
 
-/** Raw passage vectors, n × dims float32, kept so re-indexing can reuse unchanged passages' embeddings. */
-export function packVectors(vectors: Float32Array[], dims: number): Buffer {
-  const out = Buffer.alloc(vectors.length * dims * 4);
-  const view = new Float32Array(out.buffer, out.byteOffset, vectors.length * dims);
-  vectors.forEach((v, i) => view.set(v, i * dims));
-  return out;
-}
-
-export function unpackVectors(bytes: Buffer, dims: number): Float32Array[] {
-  const count = bytes.length / (dims * 4);
-  if (!Number.isInteger(count)) throw new Error(`vector file size ${bytes.length} is not a multiple of ${dims * 4}`);
-  const copy = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-  return Array.from({ length: count }, (_, i) => copy.subarray(i * dims, (i + 1) * dims));
+/**
+ * The vectors stored in an HNSW file, by label (= passage id): re-indexing reuses
+ * unchanged passages' embeddings from here, so each vector is stored once. hnswlib
+ * keeps cosine vectors normalised, as the model's embeddings already are.
+ */
+export function readVectors(file: string, dims: number): Float32Array[] {
+  const index = new HierarchicalNSW('cosine', dims);
+  index.readIndexSync(file);
+  const count = index.getCurrentCount();
+  return Array.from({ length: count }, (_, id) => Float32Array.from(index.getPoint(id)));
 }

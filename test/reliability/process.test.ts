@@ -97,7 +97,7 @@ describe('a running bot (started with AUTO_REINDEX=on over a damaged index)', ()
 
   beforeAll(async () => {
     indexDir = await damagedIndex(async (dir, gen) => {
-      await truncate(path.join(dir, gen, 'store.json'), 100);
+      await truncate(path.join(dir, gen, 'store.bin'), 100);
     });
     bot = start({ INDEX_DIR: indexDir, AUTO_REINDEX: 'on', SHUTDOWN_GRACE_SECONDS: '10' });
     await fake.waitForGateway((e) => e.kind === 'ready', 90_000);

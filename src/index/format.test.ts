@@ -1,0 +1,105 @@
+// The on-disk format: the column container of the store, the delta/varint
+// keyword postings, each vector stored once (in hnsw.bin), and what happens to
+// an index of an older format (refused at load; re-indexing reuses its embeddings).
+import { createHash } from 'node:crypto';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { build, copyOfReports, load, tempDir } from '../../test/support/index-fixture.js';
+import { decodeColumns, encodeColumns } from './columns.js';
+import { tokenize } from '../text/tokens.js';
+import { KeywordIndex } from './keyword.js';
+import { INDEX_FORMAT_VERSION, readManifest, writeManifest } from './manifest.js';
+import { FILES, parseStore } from './store.js';
+import { readVectors } from './vectors.js';
+
+describe('column container', () => {
+  it('round-trips columns of numbers, strings with nulls and non-BMP characters, number lists, and small JSON', () => {
+    const value = {
+      reports: [{ file: 'a.txt', title: '标题', number: null }],
+      ids: Array.from({ length: 40 }, (_, i) => i * 1000003),
+      text: Array.from({ length: 40 }, (_, i) => (i % 7 === 0 ? null : i % 5 === 0 ? '' : `第${i}段：𠮷野家「引号」\n${'长'.repeat(i)}`)),
+      lists: Array.from({ length: 40 }, (_, i) => Array.from({ length: i % 4 }, (_, j) => i + j)),
+      small: [1, 2, 3],
+      mixed: Array.from({ length: 40 }, (_, i) => (i % 2 ? i : `x${i}`)),
+      negative: Array.from({ length: 40 }, (_, i) => -i - 1),
+    };
+    const bytes = encodeColumns(value);
+    expect(decodeColumns(bytes)).toEqual(value);
+    // The columns are binary: the JSON header only describes them.
+    expect(bytes.subarray(4, 4 + bytes.readUInt32LE(0)).toString()).not.toContain('1000003');
+  });
+
+  it('refuses a cut-off or padded file', () => {
+    const bytes = encodeColumns({ text: Array.from({ length: 100 }, (_, i) => `段落${i}`) });
+    expect(() => decodeColumns(bytes.subarray(0, bytes.length - 3))).toThrow();
+    expect(() => decodeColumns(Buffer.concat([bytes, Buffer.alloc(4)]))).toThrow(/wrong size/);
+    expect(() => decodeColumns(Buffer.from('{"not":"columns"}'))).toThrow();
+  });
+});
+
+describe('keyword postings (delta + varint)', () => {
+  // Passage ids far apart need multi-byte varints; the context field weighs 0.5.
+  const sources = Array.from({ length: 3000 }, (_, i) => ({
+    text: i % 1000 === 0 ? '乡村振兴战略' : i % 3 === 0 ? '主题教育' : '营商环境',
+    regions: i % 1000 === 0 ? ['河北'] : [],
+    context: i % 1000 === 0 ? '主题教育' : null,
+  }));
+
+  it('serialises, loads back, and finds the same passages with the same scores', () => {
+    const built = KeywordIndex.build(sources);
+    const loaded = KeywordIndex.deserialize(built.serialize());
+    expect(loaded.documentCount).toBe(3000);
+    for (const term of ['#乡村', '#主题', '#营商', '河北', '#不在']) {
+      expect(Array.from(loaded.postings(term))).toEqual(Array.from(built.postings(term)));
+      expect(loaded.documentFrequency(term)).toBe(built.documentFrequency(term));
+    }
+    expect(Array.from(loaded.postings('#乡村'))).toEqual([0, 1000, 2000]);
+    // 999 passages say 主题教育 (every third but passage 0), and 0, 1000, 2000 have it as context.
+    expect(loaded.documentFrequency('#主题')).toBe(1002);
+    const hits = loaded.search(['#乡村', '#主题', '河北'], 5);
+    expect(hits.map((h) => h.id)).toEqual([0, 1000, 2000, 3, 6]);
+    expect(hits).toEqual(built.search(['#乡村', '#主题', '河北'], 5));
+    expect(loaded.passagesWithBigramsOf('乡村振兴')).toEqual([0, 1000, 2000]);
+  });
+
+  it('takes about 2 bytes a posting (it took 8)', () => {
+    const bytes = KeywordIndex.build(sources).serialize();
+    const postings = sources.reduce((n, p) => n + new Set([p.text, ...p.regions, p.context ?? ''].flatMap((t) => tokenize(t))).size, 0);
+    expect(postings).toBeGreaterThan(15_000);
+    // Per passage: its postings at ~2 bytes, plus its length (4 bytes); the vocabulary is tiny here.
+    expect(bytes.length).toBeLessThan(postings * 2.2 + 3000 * 4 + 1000);
+  });
+});
+
+describe('the index on disk', () => {
+  it('stores each vector once (in hnsw.bin); an older format is refused at load and re-indexing reuses its embeddings', async () => {
+    const dataDir = await copyOfReports();
+    const indexDir = await tempDir('format-index');
+    const first = await build(dataDir, indexDir);
+    const generation = path.join(indexDir, first.manifest.generation);
+    expect((await readdir(generation)).sort()).toEqual(Object.values(FILES).sort());
+    const store = parseStore(await readFile(path.join(generation, FILES.store)));
+    expect(store.passages).toHaveLength(first.manifest.counts.passages);
+    const vectors = readVectors(path.join(generation, FILES.hnsw), first.manifest.dims);
+    expect(vectors).toHaveLength(store.passages.length);
+    expect(Math.hypot(...vectors[0]!)).toBeCloseTo(1, 4);
+
+    // Make it look like a format-5 index: flat vectors.f32 and store.json beside the graph.
+    const flat = Buffer.concat(vectors.map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength)));
+    const json = Buffer.from(JSON.stringify({ passages: { hash: store.passages.map((p) => p.hash) } }));
+    await writeFile(path.join(generation, 'vectors.f32'), flat);
+    await writeFile(path.join(generation, 'store.json'), json);
+    const describe = (b: Buffer) => ({ bytes: b.length, sha256: createHash('sha256').update(b).digest('hex') });
+    const old = { ...first.manifest, formatVersion: 5, files: { 'vectors.f32': describe(flat), 'store.json': describe(json) } };
+    await writeManifest(indexDir, old);
+
+    await expect(load(indexDir)).rejects.toThrow(new RegExp(`format 5; this version of the bot reads format ${INDEX_FORMAT_VERSION} only\\. Run "npm run index"`));
+    const again = await build(dataDir, indexDir, () => Promise.reject(new Error('the model must not be needed: every embedding is reused')));
+    expect(again.upToDate).toBe(false);
+    expect(again.embedded).toBe(0);
+    expect((await readManifest(indexDir))!.formatVersion).toBe(INDEX_FORMAT_VERSION);
+    const index = await load(indexDir);
+    expect(index.vectors.getCurrentCount()).toBe(first.manifest.counts.passages);
+  }, 120_000);
+});

@@ -15,7 +15,7 @@ import { readCorpus } from '../corpus/corpus.js';
 import { loadEmbedder } from '../embedding/embedder.js';
 import { MODEL_DIMS, modelFingerprint } from '../embedding/model-files.js';
 import { startEmbedderThread } from '../embedding/threaded-embedder.js';
-import { buildIndex } from '../index/build.js';
+import { buildIndex, type BuildProgress } from '../index/build.js';
 import { buildIndexInThread } from '../index/build-thread.js';
 import { loadIndex } from '../index/load.js';
 import { readManifest } from '../index/manifest.js';
@@ -106,7 +106,21 @@ async function buildSynthetic(indexDir: string, passages: number, realIndexDir: 
   await writeSyntheticReports(dataDir, corpus.paragraphs.map((p) => p.text), passages);
   const embedder = perturbedEmbedder(real, realManifest.dims);
   const modelHash = await modelFingerprint(config.modelId, config.modelDir);
-  const options = { dataDir, indexDir, modelId: config.modelId, modelHash, embedder: async () => embedder };
+  const started = now();
+  const say = (line: string) => process.stderr.write(`    ${((now() - started) / 1000).toFixed(0)} s: ${line}\n`);
+  say(`wrote ${passages} synthetic paragraphs`);
+  // Progress on stderr: at 1M passages a build takes a long time, mostly linking the HNSW graph.
+  let shown = -1;
+  const onProgress = (e: BuildProgress) => {
+    if (e.phase === 'read') say(`read ${e.corpus.passages.length} passages`);
+    else if (e.phase === 'write') say('writing the index');
+    else {
+      const tenth = Math.floor((10 * e.done) / Math.max(1, e.total));
+      if (tenth !== shown || e.done === e.total) say(`${e.phase === 'embed' ? 'vectors' : 'graph'} ${e.done}/${e.total}`);
+      shown = e.done === e.total ? -1 : tenth;
+    }
+  };
+  const options = { dataDir, indexDir, modelId: config.modelId, modelHash, embedder: async () => embedder, onProgress, batchSize: 256 };
   const start = now();
   const result = await buildIndex(options);
   const buildMs = now() - start;

@@ -26,8 +26,10 @@ await runCli(async () => {
         }
         barStarted = true;
         bar.update(event.done);
-      } else if (barStarted) {
-        bar.stop();
+      } else {
+        if (barStarted) bar.stop();
+        barStarted = false;
+        if (event.phase === 'graph' && event.done === 0) console.error(`Linking ${event.total} vectors into the search graph…`);
       }
     },
   );

@@ -39,7 +39,9 @@ export interface BuildOptions {
 export type BuildProgress =
   | { phase: 'read'; corpus: Corpus }
   | { phase: 'embed'; done: number; total: number }
-  | { phase: 'write' };
+  | { phase: 'write' }
+  /** Vectors linked into the HNSW graph so far: the long step at archive scale (minutes at 1M passages). */
+  | { phase: 'graph'; done: number; total: number };
 
 export interface BuildResult {
   manifest: Manifest;
@@ -157,7 +159,7 @@ async function build(options: BuildOptions, stillLocked: () => void): Promise<Bu
     const allVectors = vectors as Float32Array[];
     const store: Store = { reports: corpus.reports, paragraphs: corpus.paragraphs, passages: corpus.passages };
     await writeFile(path.join(dir, FILES.store), serializeStore(store));
-    buildVectorIndex(allVectors, dims).writeIndexSync(path.join(dir, FILES.hnsw));
+    buildVectorIndex(allVectors, dims, (done) => options.onProgress?.({ phase: 'graph', done, total: allVectors.length })).writeIndexSync(path.join(dir, FILES.hnsw));
     await writeFile(path.join(dir, FILES.keyword), KeywordIndex.build(keywordSources(corpus)).serialize());
     files = await syncAndDescribe(dir);
   } catch (error) {

@@ -9,10 +9,17 @@ export type VectorIndex = InstanceType<typeof HierarchicalNSW>;
 export const HNSW_M = 16;
 export const HNSW_EF_CONSTRUCTION = 200;
 
-export function buildVectorIndex(vectors: Float32Array[], dims: number): VectorIndex {
+/** `onProgress(done)` is called at 0, about every 1 % and at the end. */
+export function buildVectorIndex(vectors: Float32Array[], dims: number, onProgress?: (done: number) => void): VectorIndex {
   const index = new HierarchicalNSW('cosine', dims);
   index.initIndex({ maxElements: Math.max(1, vectors.length), m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION, randomSeed: 42 });
-  vectors.forEach((v, id) => index.addPoint(Array.from(v), id));
+  const step = Math.max(1000, Math.ceil(vectors.length / 100));
+  onProgress?.(0);
+  vectors.forEach((v, id) => {
+    index.addPoint(Array.from(v), id);
+    if ((id + 1) % step === 0) onProgress?.(id + 1);
+  });
+  if (vectors.length % step !== 0) onProgress?.(vectors.length);
   return index;
 }
 

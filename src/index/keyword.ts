@@ -39,9 +39,11 @@ export class KeywordIndex {
     private readonly starts: Uint32Array,
     private readonly counts: Uint32Array,
     /**
-     * Each posting is two varints: the gap to the previous passage id (ids ascend,
-     * so gaps are small) and an index into `weightValues` (few distinct
-     * field-weighted term frequencies). About 2.5 bytes a posting instead of 8.
+     * Each posting is one varint: the gap to the previous passage id (ids ascend,
+     * so gaps are small) times 4 plus the index of its weight in `weightValues`
+     * (few distinct field-weighted term frequencies, most common first); index 3
+     * or more is written as 3 and followed by a second varint (index - 3). About
+     * 1.5 bytes a posting instead of 8.
      */
     private readonly postingBytes: Uint8Array,
     private readonly weightValues: Float32Array,
@@ -90,8 +92,9 @@ export class KeywordIndex {
       counts[i] = list.length / 2;
       let previous = 0;
       for (let j = 0; j < list.length; j += 2) {
-        out.write(list[j]! - previous);
-        out.write(weightIndex.get(Math.fround(list[j + 1]!))!);
+        const w = weightIndex.get(Math.fround(list[j + 1]!))!;
+        out.write((list[j]! - previous) * 4 + Math.min(w, 3));
+        if (w >= 3) out.write(w - 3);
         previous = list[j]!;
       }
     });
@@ -189,11 +192,11 @@ export class KeywordIndex {
     for (let i = 0; i < docs.length; i++) {
       // Inline varint reads: this loop runs over every posting of a common bigram.
       let b = bytes[at++]!;
-      let gap = b & 0x7f;
-      for (let shift = 7; b & 0x80; shift += 7) gap |= ((b = bytes[at++]!) & 0x7f) << shift;
-      doc += gap;
+      let v = b & 0x7f;
+      for (let shift = 7; b & 0x80; shift += 7) v += ((b = bytes[at++]!) & 0x7f) * 2 ** shift;
+      doc += Math.floor(v / 4);
       docs[i] = doc;
-      while (bytes[at++]! & 0x80);
+      if (v % 4 === 3) while (bytes[at++]! & 0x80);
     }
     return docs;
   }
@@ -240,12 +243,16 @@ export class KeywordIndex {
       let doc = 0;
       for (let i = 0; i < df; i++) {
         let b = bytes[at++]!;
-        let gap = b & 0x7f;
-        for (let shift = 7; b & 0x80; shift += 7) gap |= ((b = bytes[at++]!) & 0x7f) << shift;
-        doc += gap;
-        b = bytes[at++]!;
-        let w = b & 0x7f;
-        for (let shift = 7; b & 0x80; shift += 7) w |= ((b = bytes[at++]!) & 0x7f) << shift;
+        let v = b & 0x7f;
+        for (let shift = 7; b & 0x80; shift += 7) v += ((b = bytes[at++]!) & 0x7f) * 2 ** shift;
+        doc += Math.floor(v / 4);
+        let w = v % 4;
+        if (w === 3) {
+          b = bytes[at++]!;
+          let extra = b & 0x7f;
+          for (let shift = 7; b & 0x80; shift += 7) extra += ((b = bytes[at++]!) & 0x7f) * 2 ** shift;
+          w += extra;
+        }
         const tf = weightValues[w]!;
         if (matched[doc] === 0) touched.push(doc);
         matched[doc] = matched[doc]! + 1;
@@ -278,15 +285,16 @@ class VarintWriter {
   length = 0;
 
   write(value: number): void {
-    if (this.length + 5 > this.buffer.length) {
+    if (this.length + 6 > this.buffer.length) {
       const bigger = new Uint8Array(this.buffer.length * 2);
       bigger.set(this.buffer);
       this.buffer = bigger;
     }
-    let v = value >>> 0;
+    // Up to 2^35: gap × 4 overflows 32 bits past a billion passages' worth of ids.
+    let v = value;
     while (v >= 0x80) {
-      this.buffer[this.length++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
+      this.buffer[this.length++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
     }
     this.buffer[this.length++] = v;
   }

@@ -1,4 +1,4 @@
-// npm run bench [-- --json] [--sizes 10000,100000]
+// npm run bench [-- --json] [--sizes 10000,100000] (e.g. --sizes 100000,1000000: the 1M build takes hours on 2 cores)
 // Speed, memory and recall with the real model and reports, then at synthetic
 // sizes. Each step runs in a fresh process (src/bench/size.ts) so cold starts
 // and peak memory are its own.
@@ -23,6 +23,9 @@ function step(...args: string[]): Json {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'inherit'],
+    // Building a million passages holds the corpus and the keyword postings in the JS heap at once:
+    // more than Node's default heap limit, so let a step use most of the machine's memory.
+    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${Math.floor((os.totalmem() / 2 ** 20) * 0.75)}`.trim() },
   });
   return JSON.parse(out.trim().split('\n').pop()!);
 }

@@ -226,27 +226,34 @@ export class KeywordIndex {
   /** Passages by BM25 score for any of the tokens (OR), best first. */
   search(tokens: string[], k: number): Array<{ id: number; score: number }> {
     const n = this.documentCount;
-    // Reused across calls: searching is synchronous, so no two searches share it at once.
-    if (this.scratch.length !== n) this.scratch = new Float64Array(n);
-    if (this.matched.length !== n) this.matched = new Uint16Array(n);
-    const scores = this.scratch;
-    const matched = this.matched;
-    const touched: number[] = [];
+    // Reused across calls: searching is synchronous, so no two searches share them at once.
+    if (this.scratch.length !== n) {
+      this.scratch = new Float64Array(n);
+      this.matched = new Uint16Array(n);
+      this.touched = new Uint32Array(n);
+      // BM25's length normalisation of each passage, computed once rather than per posting.
+      this.norm = Float64Array.from(this.lengths, (length) => K1 * (1 - B + (B * length) / this.averageLength));
+    }
+    const { scratch: scores, matched, touched, norm, postingBytes: bytes, weightValues } = this;
+    let touchedCount = 0;
     for (const token of new Set(tokens)) {
       const id = this.termId(token);
       if (id < 0) continue;
       const df = this.counts[id]!;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      const bytes = this.postingBytes;
-      const weightValues = this.weightValues;
       let at = this.starts[id]!;
       let doc = 0;
+      // The hot loop (a common bigram has postings in a good share of all passages): one-byte
+      // varints, the usual case, take the short path.
       for (let i = 0; i < df; i++) {
         let b = bytes[at++]!;
-        let v = b & 0x7f;
-        for (let shift = 7; b & 0x80; shift += 7) v += ((b = bytes[at++]!) & 0x7f) * 2 ** shift;
-        doc += Math.floor(v / 4);
-        let w = v % 4;
+        let v = b;
+        if (b & 0x80) {
+          v = b & 0x7f;
+          for (let shift = 7; b & 0x80; shift += 7) v += ((b = bytes[at++]!) & 0x7f) * 2 ** shift;
+        }
+        let w = v & 3;
+        doc += (v - w) / 4;
         if (w === 3) {
           b = bytes[at++]!;
           let extra = b & 0x7f;
@@ -254,29 +261,35 @@ export class KeywordIndex {
           w += extra;
         }
         const tf = weightValues[w]!;
-        if (matched[doc] === 0) touched.push(doc);
-        matched[doc] = matched[doc]! + 1;
-        scores[doc] = scores[doc]! + idf * (DELTA + (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.lengths[doc]!) / this.averageLength)));
+        const m = matched[doc]!;
+        if (m === 0) touched[touchedCount++] = doc;
+        matched[doc] = m + 1;
+        scores[doc] = scores[doc]! + idf * (DELTA + (tf * (K1 + 1)) / (tf + norm[doc]!));
       }
     }
     // Keep the k best in a small sorted array; most candidates fail the first comparison.
     const best: Array<{ id: number; score: number }> = [];
-    for (const doc of touched) {
+    let floor = -Infinity;
+    for (let t = 0; t < touchedCount; t++) {
+      const doc = touched[t]!;
       // Passages matching more of the question's terms rank higher (coordination, as MiniSearch does).
       const score = scores[doc]! * matched[doc]!;
       scores[doc] = 0;
       matched[doc] = 0;
-      if (best.length === k && !better(score, doc, best[k - 1]!)) continue;
-      let at = best.length === k ? k - 1 : best.length;
-      while (at > 0 && better(score, doc, best[at - 1]!)) at--;
-      best.splice(at, 0, { id: doc, score });
+      if (score < floor || (best.length === k && !better(score, doc, best[k - 1]!))) continue;
+      let slot = best.length === k ? k - 1 : best.length;
+      while (slot > 0 && better(score, doc, best[slot - 1]!)) slot--;
+      best.splice(slot, 0, { id: doc, score });
       if (best.length > k) best.pop();
+      if (best.length === k) floor = best[k - 1]!.score;
     }
     return best;
   }
 
   private scratch = new Float64Array(0);
   private matched = new Uint16Array(0);
+  private touched = new Uint32Array(0);
+  private norm = new Float64Array(0);
 }
 
 /** Unsigned LEB128 varints into a growing byte buffer. */

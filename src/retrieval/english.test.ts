@@ -31,6 +31,16 @@ describe('translateEnglish', () => {
     expect(terms.map((t) => t.chinese)).not.toContain('秘书长');
   });
 
+  it('takes a headword whose whole gloss is the word over ones where it is part of a gloss', () => {
+    expect(chinese('the Party', reports({ 党: 9, 党委: 9, 党员: 9 }))).toEqual(['党']);
+  });
+
+  it('reads the question the way that matches the most specific phrases', () => {
+    const terms = translateEnglish("the provincial Party school and Teachers' Day", reports({ 党校: 2, 省委: 5, 学校: 4, 教师节: 1 }));
+    expect(terms.find((t) => t.chinese === '党校')?.english).toBe('Party school');
+    expect(terms.find((t) => t.chinese === '教师节')?.english).toBe('Teachers Day');
+  });
+
   it('weights rarer words higher among equally good translations', () => {
     const terms = translateEnglish('secretary', reports({ 书记: 40, 秘书: 2 }));
     expect(terms.map((t) => t.chinese)).toEqual(['秘书', '书记']);

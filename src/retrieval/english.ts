@@ -57,6 +57,8 @@ const NOT_A_MEANING = /^(cl:|variant of|old variant|see |see also|also written|a
 
 const MAX_GLOSS_WORDS = 6;
 const MAX_PHRASE_WORDS = 5;
+/** Extra weight per further word of a phrase matched as one gloss. */
+const PHRASE_BONUS = 0.25;
 /** Specificity factor of one-character headwords. */
 const SINGLE_CHARACTER = 0.6;
 
@@ -78,7 +80,7 @@ interface GlossIndex {
   frequencies: number[];
   /**
    * Stemmed content words of a gloss, or one or two consecutive words of it →
-   * postings `head * 64 + glossWords * 8 + matchedWords`.
+   * postings `head * 128 + whole * 64 + glossWords * 8 + matchedWords` (whole: the key is the whole gloss).
    */
   glosses: Map<string, number[]>;
 }
@@ -174,9 +176,9 @@ function glossIndexFor(vocabulary: ReportVocabulary): GlossIndex {
       headIds.set(head, id);
     }
     const k = Math.min(7, words.length + extra);
-    post(words.join(' '), id * 64 + k * 8 + Math.min(words.length, 7));
+    post(words.join(' '), id * 128 + 64 + k * 8 + Math.min(words.length, 7));
     for (let m = 1; m <= Math.min(2, words.length - 1); m++) {
-      for (let i = 0; i + m <= words.length; i++) post(words.slice(i, i + m).join(' '), id * 64 + k * 8 + m);
+      for (let i = 0; i + m <= words.length; i++) post(words.slice(i, i + m).join(' '), id * 128 + k * 8 + m);
     }
   };
   const lex = loadLexicon();
@@ -190,12 +192,11 @@ function glossIndexFor(vocabulary: ReportVocabulary): GlossIndex {
       for (const gloss of sense.split(';')) {
         const clean = gloss.trim().toLowerCase();
         if (!clean || NOT_A_MEANING.test(clean)) continue;
-        // A short note, "(of visitors) party", narrows the sense: it counts against the match's specificity.
+        // A usage note, "(of visitors) party", narrows where the sense applies: it counts against the match's specificity.
         let extra = 0;
         const text = clean
           .replace(/\(([^)]*)\)/g, (_, note: string) => {
-            const n = contentWords(note).length;
-            if (n <= 2) extra += n;
+            if (/^of /.test(note)) extra += Math.min(2, contentWords(note).length);
             return ' ';
           })
           .replace(/[\u3400-\u9fff|]+\[[^\]]*\]/g, ' ');
@@ -362,7 +363,7 @@ function wordsOf(text: string): Word[] {
       lower: raw.toLowerCase(),
       start: m.index,
       end: m.index + m[0].length,
-      joinedToPrevious: prev !== undefined && /^[\s\-‐–]*$/.test(text.slice(prev.end, m.index)),
+      joinedToPrevious: prev !== undefined && /^['’]?[\s\-‐–]*$/.test(text.slice(prev.end, m.index)),
       taken: false,
     });
   }
@@ -435,37 +436,61 @@ export function translateEnglish(question: string, vocabulary: ReportVocabulary,
     broken = false;
   }
 
-  for (let i = 0; i < content.length; ) {
-    let matched = false;
-    for (let m = Math.min(MAX_PHRASE_WORDS, content.length - i); m >= 1 && !matched; m--) {
-      if (content.slice(i + 1, i + m).some((c) => c.breakBefore)) continue;
+  // Every dictionary match of one to MAX_PHRASE_WORDS consecutive content words.
+  type Unit = { m: number; top: number; candidates: Array<{ chinese: string; spec: number; df: number }> };
+  const unitsAt: Unit[][] = content.map(() => []);
+  for (let i = 0; i < content.length; i++) {
+    for (let m = 1; m <= Math.min(MAX_PHRASE_WORDS, content.length - i); m++) {
+      if (content.slice(i + 1, i + m).some((c) => c.breakBefore)) break;
       const postings = dict.glosses.get(content.slice(i, i + m).map((c) => c.stem).join(' '));
       if (!postings) continue;
       // Best specificity per headword: matched words / gloss words.
       const best = new Map<number, number>();
+      const wholes = new Set<number>();
       for (const p of postings) {
-        const head = Math.floor(p / 64);
+        const head = Math.floor(p / 128);
+        if (p % 128 >= 64) wholes.add(head);
         // A single character is rarely the word a report uses for an English word (党 yes, 关 for "closed" no).
         const spec = ((p % 8) / Math.floor((p % 64) / 8)) * (dict.heads[head]!.length === 1 ? SINGLE_CHARACTER : 1);
         if (spec > (best.get(head) ?? 0)) best.set(head, spec);
       }
-      const candidates = [...best]
-        .map(([head, spec]) => ({ chinese: dict.heads[head]!, spec, df: dict.frequencies[head]! }));
-      if (candidates.length === 0) continue;
+      let candidates = [...best].map(([head, spec]) => ({ chinese: dict.heads[head]!, spec, df: dict.frequencies[head]!, whole: wholes.has(head) }));
+      // A headword whose whole gloss is these words beats one where they are part of a gloss ("party": 党, not 党委).
+      if (candidates.some((c) => c.whole)) candidates = candidates.filter((c) => c.whole);
       const top = Math.max(...candidates.map((c) => c.spec));
-      // A phrase is taken only as a whole or near-whole gloss; single words take what they get.
-      if (m > 1 && top < 0.5) continue;
-      const english = content.slice(i, i + m).map((c) => c.word.text).join(' ');
-      candidates
-        .filter((c) => c.spec >= top * 0.75)
-        // Among equally specific translations the reports' usual word comes first.
-        .sort((a, b) => b.spec - a.spec || b.df - a.df || a.chinese.localeCompare(b.chinese))
-        .slice(0, perPhrase)
-        .forEach((c) => terms.push({ chinese: c.chinese, english, weight: c.spec * idf(c.df) }));
-      i += m;
-      matched = true;
+      // A phrase counts only as a whole or near-whole gloss; single words take what they get.
+      if (m === 1 || top >= 0.5) unitsAt[i]!.push({ m, top, candidates });
     }
-    if (!matched) i++;
+  }
+  // The reading of the question that covers the most words with the most specific matches
+  // ("provincial | Party school" over "provincial Party | school").
+  const score: number[] = new Array(content.length + 1).fill(0);
+  const choice: Array<Unit | null> = new Array(content.length).fill(null);
+  for (let i = content.length - 1; i >= 0; i--) {
+    score[i] = score[i + 1]!;
+    for (const unit of unitsAt[i]!) {
+      // Words matched together as one gloss are stronger evidence than the same words one by one.
+      const s = unit.top * unit.m * (1 + PHRASE_BONUS * (unit.m - 1)) + score[i + unit.m]!;
+      if (s > score[i]! + 1e-9) {
+        score[i] = s;
+        choice[i] = unit;
+      }
+    }
+  }
+  for (let i = 0; i < content.length; ) {
+    const unit = choice[i];
+    if (!unit) {
+      i++;
+      continue;
+    }
+    const english = content.slice(i, i + unit.m).map((c) => c.word.text).join(' ');
+    unit.candidates
+      .filter((c) => c.spec >= unit.top * 0.75)
+      // Among equally specific translations the reports' usual word comes first.
+      .sort((a, b) => b.spec - a.spec || b.df - a.df || a.chinese.localeCompare(b.chinese))
+      .slice(0, perPhrase)
+      .forEach((c) => terms.push({ chinese: c.chinese, english, weight: c.spec * idf(c.df) }));
+    i += unit.m;
   }
 
   const byWord = new Map<string, ChineseTerm>();

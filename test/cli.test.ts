@@ -44,16 +44,21 @@ describe('npm run search -- --jsonl', () => {
     const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id)).toEqual(['a', 7, 'c']);
     for (const line of lines) {
-      expect(Object.keys(line)).toEqual(['id', 'answerable', 'hits']);
+      expect(Object.keys(line)).toEqual(['id', 'answerable', 'verdict', 'hits']);
+      expect(line.answerable).toBe(line.verdict === 'answer');
       expect(line.hits.length).toBeLessThanOrEqual(3);
       for (const hit of line.hits) {
-        expect(Object.keys(hit)).toEqual(['source', 'paragraph', 'title', 'text', 'score']);
+        expect(Object.keys(hit)).toEqual(['source', 'paragraph', 'title', 'text', 'score', 'answer_span']);
         expect(Number.isInteger(hit.paragraph) && hit.paragraph >= 1).toBe(true);
+        if (hit.answer_span !== null) expect(hit.answer_span.end).toBeLessThanOrEqual(hit.text.length);
       }
     }
     expect(lines[0].answerable).toBe(true);
     expect(lines[0].hits[0]).toMatchObject({ source: '002_d8a4dfaa46811922.txt', paragraph: 4 });
+    const span = lines[0].hits[0].answer_span;
+    expect(lines[0].hits[0].text.slice(span.start, span.end)).toContain('139.5万人');
     expect(lines[1].answerable).toBe(false);
+    expect(lines[1].verdict).toBe('none');
     expect(lines[2].hits.map((h: { paragraph: number }) => h.paragraph)).toContain(4);
   });
 

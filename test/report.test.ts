@@ -13,7 +13,7 @@ let dir: string;
 let dbFile: string;
 
 function hit(source: string, paragraph: number): Hit {
-  return { source, title: 't', reportNumber: 1, paragraph, sourceUrl: null, passageId: paragraph, part: 0, text: 'x', score: 1, places: { own: [], inherited: [] }, bestSentence: null, alsoIn: [] };
+  return { source, title: 't', reportNumber: 1, paragraph, sourceUrl: null, passageId: paragraph, part: 0, text: 'x', score: 1, places: { own: [], inherited: [] }, bestSentence: null, answerSpan: null, alsoIn: [] };
 }
 
 beforeAll(() => {

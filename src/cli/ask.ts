@@ -1,5 +1,7 @@
 // npm run ask -- "问题" — the answer in the terminal: quoted passages with the
-// best sentence marked, and a citation for each; or a plain "not found".
+// answering phrase marked (or the best sentence, for a description), and a
+// citation for each; for "related", what the reports lack and the closest
+// passages; or a plain "not found".
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { text } from 'node:stream/consumers';
@@ -29,7 +31,7 @@ function citationLine(c: Citation): string {
 }
 
 function quote(hit: Hit): string {
-  const s = hit.bestSentence;
+  const s = hit.answerSpan ?? hit.bestSentence;
   if (!s) return hit.text;
   return hit.text.slice(0, s.start) + bold(hit.text.slice(s.start, s.end)) + hit.text.slice(s.end);
 }
@@ -37,17 +39,22 @@ function quote(hit: Hit): string {
 function formatAnswer(answer: Answer): string {
   const lines: string[] = [];
   if (answer.truncated) lines.push(dim(`(The question was long; only its first part was searched.)`), '');
-  if (!answer.answerable) {
+  if (answer.verdict === 'none') {
     lines.push(`Not found: ${answer.reason ?? 'the reports do not seem to answer this.'}`);
     lines.push('未找到：报告中似乎没有回答这个问题的内容。Try other words, or a place name.');
     return lines.join('\n');
   }
-  answer.hits.forEach((hit, i) => {
+  if (answer.verdict === 'related') {
+    lines.push(`Not answered: ${answer.reason ?? 'the reports discuss this but do not give the detail asked for.'}`, '', dim('Related passages:'));
+  }
+  const more = answer.hits.length - answer.shown;
+  answer.hits.slice(0, answer.shown).forEach((hit, i) => {
     lines.push(`${i + 1}. “${quote(hit)}”`);
     lines.push(dim(`   — ${citationLine(hit)}`));
     for (const other of hit.alsoIn) lines.push(dim(`   (also in ${citationLine(other)})`));
     lines.push('');
   });
+  if (more > 0) lines.push(dim(`(${more} more result${more > 1 ? 's' : ''}: use /ask in Discord for "more results")`));
   return lines.join('\n').trimEnd();
 }
 

@@ -1,6 +1,7 @@
 // npm run eval [-- --data DIR] [--file F …] [--verbose] [--set name=value …]
 // Retrieval quality on question sets with gold passages: Hit@1, Recall@5 and
-// MRR@10 per kind of question, and how well "not found" is decided. With
+// MRR@10 per kind of question; how well the verdict is decided, whether the
+// answer span marks the gold words, and the shown-quotes cut. With
 // --data the folder is indexed into a temporary index first (the configured
 // index is left alone); --set overrides any retrieval option (options.ts).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -53,10 +54,11 @@ await runCli(async () => {
       const rows = await evaluate(opened.searcher, parseQuestions(await readFile(file, 'utf8')));
       if (values.verbose) {
         for (const row of rows) {
-          const wrong = row.unanswerable ? row.saidAnswerable : row.hit1 === 0 || !row.saidAnswerable;
+          const wrong = row.unanswerable ? row.saidAnswerable : row.hit1 === 0 || !row.saidAnswerable || row.spanHit === false || row.lostByCut > 0;
           if (!wrong) continue;
-          console.log(`✗ ${row.question.id} [${row.kind}] ${row.question.question}  answerable=${row.saidAnswerable} firstGoldRank=${row.firstGoldRank}`);
-          row.top.forEach((h, i) => console.log(`    ${i + 1}. ${h.source}#${h.paragraph} ${h.text.slice(0, 60)}`));
+          const reason = row.reason ? ` (${row.reason})` : '';
+          console.log(`✗ ${row.question.id} [${row.kind}] ${row.question.question}  verdict=${row.verdict}${reason} firstGoldRank=${row.firstGoldRank} shown=${row.shown}${row.lostByCut ? ` lostByCut=${row.lostByCut}` : ''}`);
+          row.top.forEach((h, i) => console.log(`    ${i + 1}. ${h.source}#${h.paragraph}${h.span ? ` ⟨${h.span}⟩` : ''} ${h.text.slice(0, 60)}`));
         }
       }
       const answerable = rows.filter((r) => !r.unanswerable).length;

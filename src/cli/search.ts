@@ -37,7 +37,7 @@ await runCli(
       if (!fields) console.error(`warning: line ${lineNo} is not a JSON object; answered as unanswerable`);
       const question = typeof fields?.question === 'string' ? fields.question : '';
       const answer = await opened.searcher.search(question, { k });
-      process.stdout.write(JSON.stringify({ id: fields?.id ?? null, answerable: answer.answerable, hits: jsonHits(answer, k) }) + '\n');
+      process.stdout.write(JSON.stringify({ id: fields?.id ?? null, answerable: answer.answerable, verdict: answer.verdict, hits: jsonHits(answer, k) }) + '\n');
     }
   },
   { usage: USAGE },

@@ -14,12 +14,12 @@ let dir: string;
 let log: QuestionLog;
 
 function hit(source: string, paragraph: number): Hit {
-  return { source, title: 't', reportNumber: 1, paragraph, sourceUrl: null, passageId: paragraph, part: 0, text: 'x', score: 1, places: { own: [], inherited: [] }, bestSentence: null, alsoIn: [] };
+  return { source, title: 't', reportNumber: 1, paragraph, sourceUrl: null, passageId: paragraph, part: 0, text: 'x', score: 1, places: { own: [], inherited: [] }, bestSentence: null, answerSpan: null, alsoIn: [] };
 }
 
 /** Records a question; returns its id. */
 function ask(question: string, verdict: Verdict, options: { ms?: number; places?: string[]; cite?: Hit[]; daysAgo?: number; user?: string } = {}): string {
-  const answer = { question, truncated: false, answerable: verdict === 'answer', verdict, reason: null, hits: options.cite ?? [hit('r1.txt', 1)], places: options.places ?? [], language: 'zh', cached: false } as Answer;
+  const answer = { question, truncated: false, answerable: verdict === 'answer', verdict, reason: null, hits: options.cite ?? [hit('r1.txt', 1)], shown: 1, places: options.places ?? [], language: 'zh', cached: false } as Answer;
   return log.record({ via: 'ask', guildId: 'g', channelId: 'c', userId: options.user ?? 'u1', answer, latencyMs: options.ms ?? 10, at: NOW - (options.daysAgo ?? 1) * DAY })!;
 }
 

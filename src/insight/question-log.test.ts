@@ -25,11 +25,11 @@ function logger() {
 }
 
 function hit(source: string, paragraph: number): Hit {
-  return { source, title: 't', reportNumber: 1, paragraph, sourceUrl: null, passageId: paragraph, part: 0, text: 'x', score: 1, places: { own: [], inherited: [] }, bestSentence: null, alsoIn: [] };
+  return { source, title: 't', reportNumber: 1, paragraph, sourceUrl: null, passageId: paragraph, part: 0, text: 'x', score: 1, places: { own: [], inherited: [] }, bestSentence: null, answerSpan: null, alsoIn: [] };
 }
 
 function answer(question: string, answerable: boolean, hits: Hit[] = [], places: string[] = []): Answer {
-  return { question, truncated: false, answerable, reason: answerable ? null : 'not found', hits, language: 'zh', places, cached: false };
+  return { question, truncated: false, verdict: answerable ? 'answer' : 'none', answerable, reason: answerable ? null : 'not found', hits, shown: hits.length, language: 'zh', places, cached: false };
 }
 
 function asked(a: Answer, extra: Partial<AskedQuestion> = {}): AskedQuestion {

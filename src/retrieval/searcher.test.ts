@@ -79,3 +79,50 @@ describe('"not found"', () => {
     }
   });
 });
+
+describe('answer span, verdict and shown quotes on the real reports', () => {
+  it('marks the words that answer a number question, not the whole sentence', async () => {
+    const answer = await searcher.search('北京第二批主题教育一共涵盖多少党员？');
+    expect(answer.verdict).toBe('answer');
+    const hit = answer.hits[0]!;
+    expect(hit).toMatchObject({ source: '002_d8a4dfaa46811922.txt', paragraph: 4 });
+    expect(hit.answerSpan!.text).toContain('139.5万人');
+    expect(hit.answerSpan!.text.length).toBeLessThanOrEqual(30);
+    expect(hit.text.slice(hit.answerSpan!.start, hit.answerSpan!.end)).toBe(hit.answerSpan!.text);
+  });
+
+  it('marks a date and a name', async () => {
+    const date = await searcher.search('江苏的第二批部署会议在哪一天召开？');
+    expect(date.verdict).toBe('answer');
+    expect(date.hits[0]!.answerSpan!.text).toBe('9月10日');
+    const person = await searcher.search('黑龙江省委书记叫什么名字？');
+    expect(person.verdict).toBe('answer');
+    expect(person.hits[0]!.answerSpan!.text).toContain('张庆伟');
+  });
+
+  it('leaves descriptions to the best sentence', async () => {
+    const answer = await searcher.search('呼和浩特怎样解决中小学生吃午饭的问题？');
+    expect(answer.verdict).toBe('answer');
+    expect(answer.hits[0]!.answerSpan).toBeNull();
+    expect(answer.hits[0]!.bestSentence).not.toBeNull();
+  });
+
+  it('says "related" when the reports discuss the subject but not the detail asked for', async () => {
+    const answer = await searcher.search('宾阳县发的那批学习资料一共花了多少钱？');
+    expect(answer).toMatchObject({ verdict: 'related', answerable: false });
+    expect(answer.reason).toContain('宾阳县');
+    expect(answer.reason).toContain('金额');
+    expect(answer.hits.length).toBeGreaterThan(0);
+  });
+
+  it('says "none" when nothing in the reports is about it', async () => {
+    const answer = await searcher.search('有没有地方组织党员植树造林、清理河道垃圾？');
+    expect(answer).toMatchObject({ verdict: 'none', answerable: false });
+  });
+
+  it('lists fewer quotes when relevance drops, keeping the rest for "more results"', async () => {
+    const answer = await searcher.search('宁夏自治区党委书记是谁？', { k: 10 });
+    expect(answer.shown).toBeGreaterThanOrEqual(1);
+    expect(answer.shown).toBeLessThan(answer.hits.length);
+  });
+});

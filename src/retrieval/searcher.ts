@@ -6,10 +6,13 @@ import type { Embedder } from '../embedding/embedder.js';
 import { searchKeywords } from '../index/keyword.js';
 import type { LoadedIndex } from '../index/load.js';
 import { matchingForm, tokenize } from '../text/tokens.js';
-import { placeById } from '../places/lookup.js';
+import { placeById, regionByName, regionPath, regionsMentioned } from '../places/lookup.js';
 import { allPlaces } from '../places/tags.js';
 import { searchVectors } from '../index/vectors.js';
-import { judgeAnswerable, wordInCorpus } from './answerable.js';
+import { askedFor } from './answer-kind.js';
+import { answerSpan, spanQuestion } from './answer-span.js';
+import { shownCount } from './shown.js';
+import { decideVerdict, wordFrequency, wordInCorpus, type VerdictContext } from './verdict.js';
 import { foldNearDuplicates } from './duplicates.js';
 import { reciprocalRankFusion } from './signals/fusion.js';
 import { keywordMargin } from './signals/keyword-margin.js';
@@ -43,13 +46,8 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
   const cache = new QueryCache(embedder, settings.queryCacheSize);
   // Answers are immutable for the life of an index (a rebuilt index gets a new searcher).
   const answers = new Lru<string, Answer>(settings.queryCacheSize);
-  const corpusPlaces = new Set(store.passages.flatMap((p) => allPlaces(p.places)));
-  // Candidates from the keyword index, confirmed on the text: no scan over all passages about a place.
-  const saysAbout = (placeId: string, word: string) =>
-    index.keywords
-      .passagesWithBigramsOf(word)
-      .some((id) => allPlaces(store.passages[id]!.places).includes(placeId) && matchingForm(store.passages[id]!.text).includes(word));
   const tagsOf = (id: number) => store.passages[id]!.places;
+  const verdictContext = placeEvidence(index);
   let timings: Record<string, number> = {};
 
   const citationOf = (p: Passage): Citation => {
@@ -77,7 +75,7 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
     const asked = { language: query.english ? ('en' as const) : ('zh' as const), places: query.places.map((r) => r.name) };
     if (tokens.length === 0) {
       timings = { total: performance.now() - t0 };
-      return { question: query.text, truncated: query.truncated, answerable: false, reason: 'The question has no words to search for.', hits: [], ...asked };
+      return { question: query.text, truncated: query.truncated, verdict: 'none', answerable: false, reason: 'The question has no words to search for.', hits: [], shown: 0, ...asked };
     }
     const vector = await cache.embed(embeddingText(query));
     await takeTurn();
@@ -112,6 +110,7 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
         places: passage.places,
         score: item.score,
         bestSentence: bestSentence(passage.text, weights),
+        answerSpan: null,
         alsoIn: copies
           .map((c) => store.passages[c.id]!)
           // Parts of the same paragraph are not "other sources".
@@ -119,9 +118,17 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
           .map((c) => ({ ...citationOf(c), text: c.text })),
       };
     });
-    const verdict = judgeAnswerable(query, hits, { corpusPlaces, inCorpus: wordInCorpus((t) => index.keywords.documentFrequency(t)), saysAbout });
+    // What the question asks for, the phrase of each passage that gives it, how many quotes to list, and whether any answers.
+    const named = [...query.places, ...query.regionGroup].map((r) => r.name);
+    const spanQuery = spanQuestion(query.matching, askedFor(query.text), weights, named);
+    for (const hit of hits) hit.answerSpan = answerSpan(hit.text, spanQuery);
+    const shown = shownCount(
+      hits.map((h) => h.score),
+      hits.map((h) => named.length === 0 || !verdictContext.namesPlaces(h) || named.some((p) => verdictContext.hitAbout(h, p))),
+    );
+    const verdict = decideVerdict({ query, asked: spanQuery.asked, hits, shown, question: spanQuery }, verdictContext);
     timings = { embed: t1 - t0, vector: t2 - t1, keyword: t3 - t2, fuse: performance.now() - t3, total: performance.now() - t0 };
-    return { question: query.text, truncated: query.truncated, answerable: verdict.answerable, reason: verdict.reason, hits, ...asked };
+    return { question: query.text, truncated: query.truncated, verdict: verdict.verdict, answerable: verdict.answerable, reason: verdict.reason, hits, shown, ...asked };
   }
 
   return { index, search, lastTimings: () => timings };
@@ -153,4 +160,65 @@ function termWeights(tokens: string[], df: Map<string, number>, n: number): Term
     weights.set(token.startsWith('#') ? token.slice(1) : token, Math.log(1 + n / count));
   }
   return weights;
+}
+
+/**
+ * What the verdict knows of places, by name: a passage is about a place when
+ * tagged so, when its own words name the place or a place inside it, or when
+ * its report names it and is about one or two provinces (a county's page
+ * names its place once, then says 我县).
+ */
+function placeEvidence(index: LoadedIndex): VerdictContext & { namesPlaces: (hit: Hit) => boolean } {
+  const { store } = index;
+  const nameOf = (id: string) => placeById(id)?.name;
+  const tagNames = (id: number) => new Set(allPlaces(store.passages[id]!.places).map(nameOf).filter((n): n is string => !!n));
+  const placesIn = (text: string) => {
+    const names = new Set<string>();
+    for (const r of regionsMentioned(matchingForm(text))) for (const a of regionPath(r)) names.add(a.name);
+    return names;
+  };
+  const reportPlaces = new Map(store.reports.map((r) => [r.file, placesIn(r.title)]));
+  for (const p of store.passages) for (const name of placesIn(p.text)) reportPlaces.get(p.file)?.add(name);
+  const provinces = (names: Set<string>) => [...names].filter((n) => regionByName(n)?.level === 1).length;
+  // A report that surveys many provinces (a national round-up) says nothing about each paragraph's place.
+  for (const [file, names] of reportPlaces) if (provinces(names) > 2) reportPlaces.set(file, new Set());
+  const focused = new Set([...reportPlaces].filter(([, names]) => provinces(names) === 1).map(([file]) => file));
+  const own = new Lru<number, Set<string>>(4096);
+  const ownPlaces = (id: number) => {
+    let names = own.get(id);
+    if (!names) own.set(id, (names = new Set([...placesIn(store.passages[id]!.text), ...tagNames(id)])));
+    return names;
+  };
+  const mentions = (id: number, place: string) => {
+    const p = store.passages[id]!;
+    return reportPlaces.get(p.file)!.has(place) || ownPlaces(id).has(place) || matchingForm(p.text).includes(place);
+  };
+  // A passage whose report names only the province of the place asked about (浙江 for 杭州) and no other place at its level may be about it.
+  const compatible = (id: number, place: string) => {
+    const target = regionByName(place);
+    if (!target) return false;
+    const names = new Set([...ownPlaces(id), ...reportPlaces.get(store.passages[id]!.file)!]);
+    if (!regionPath(target).some((a) => a.name !== place && names.has(a.name))) return false;
+    return ![...names].some((n) => {
+      const r = regionByName(n);
+      return r !== null && r.level >= target.level && !regionPath(r).some((a) => a.name === place);
+    });
+  };
+  const corpusPlaces = new Set(store.passages.flatMap((p) => allPlaces(p.places).map(nameOf).filter((n): n is string => !!n)));
+  const frequency = wordFrequency((t) => index.keywords.documentFrequency(t));
+  return {
+    corpusPlaces,
+    inCorpus: wordInCorpus((t) => index.keywords.documentFrequency(t)),
+    // Candidates from the keyword index, confirmed on the text: its own words or tags name the place, or its report is about that one province's place alone.
+    saysAbout: (place, word) =>
+      index.keywords.passagesWithBigramsOf(word).some((id) => {
+        const p = store.passages[id]!;
+        const about = ownPlaces(id).has(place) || (focused.has(p.file) && reportPlaces.get(p.file)!.has(place));
+        return about && matchingForm(p.text).includes(word);
+      }),
+    hitAbout: (hit, place) => mentions(hit.passageId, place) || compatible(hit.passageId, place),
+    namesPlaces: (hit) => ownPlaces(hit.passageId).size > 0 || (reportPlaces.get(hit.source)?.size ?? 0) > 0,
+    documentFrequency: frequency,
+    documentCount: index.keywords.documentCount,
+  };
 }

@@ -34,6 +34,7 @@ function hit(i: number, text: string, extra: Partial<Hit> = {}): Hit {
     score: 1,
     places: { own: [], inherited: [] },
     bestSentence: best >= 0 ? { start: best, end, text: text.slice(best, end) } : null,
+    answerSpan: null,
     alsoIn: [],
     ...extra,
   };
@@ -48,8 +49,10 @@ const controls: AnswerControls = {
 const worst: Answer = {
   question: `${hostile}${'问'.repeat(3000)}`,
   truncated: true,
+  verdict: 'answer',
   answerable: true,
   reason: null,
+  shown: 5,
   hits: Array.from({ length: 20 }, (_, i) =>
     hit(i, longText(40, 100), {
       alsoIn: Array.from({ length: 8 }, (_, j) => ({ source: `copy_${j}.txt`, title: '副本'.repeat(200), reportNumber: null, paragraph: j + 1, sourceUrl: null, text: 'x' })),
@@ -121,7 +124,7 @@ describe('answers', () => {
   });
 
   it('not found quotes nothing, in the asker\'s language', () => {
-    const answer = { question: hostile, truncated: false, answerable: false, reason: 'The reports say nothing about 广东.', hits: worst.hits };
+    const answer: Answer = { question: hostile, truncated: false, verdict: 'none', answerable: false, reason: 'The reports say nothing about 广东.', hits: worst.hits, shown: 5 };
     const en = notFoundView(answer, 'en');
     expect(en.content).toMatch(/^\*\*Not found:\*\*/);
     expect(en.content).toContain('/region');

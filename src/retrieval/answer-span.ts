@@ -269,7 +269,12 @@ function widen(form: string, c: Candidate, terms: ReturnType<typeof termPosition
   let clauseStart = start;
   while (clauseStart > 0 && start - clauseStart < 12 && !CLAUSE_BREAK.test(form[clauseStart - 1]!)) clauseStart--;
   const before = terms.filter((t) => t.start >= clauseStart && t.end <= start).sort((a, b) => a.start - b.start)[0];
-  if (before && end - before.start <= MAX_SPAN_CHARS) start = before.start;
+  if (before && end - before.start <= MAX_SPAN_CHARS) {
+    start = before.start;
+    // With the verb that governs them: 涵盖党员139.5万人, not 党员139.5万人.
+    const lead = segmenter().tag(form.slice(clauseStart, start), true).pop();
+    if (lead && lead.tag.startsWith('v') && new RegExp(`^[${HAN}]{2}$`).test(lead.word) && end - start + 2 <= MAX_SPAN_CHARS) start -= 2;
+  }
   const after = terms.filter((t) => t.start >= end && t.start - end <= 2 && !CLAUSE_BREAK.test(form.slice(end, t.start))).sort((a, b) => b.end - a.end)[0];
   if (after && after.end - start <= MAX_SPAN_CHARS) end = after.end;
   return { start, end };

@@ -185,6 +185,9 @@ export function decideVerdict(input: VerdictInput, context: VerdictContext): Ver
 
   // A place is in the reports when some passage is about it or its name occurs (a district named once).
   const absent = query.places.filter((r) => !context.corpusPlaces.has(r.name) && !context.inCorpus(r.name));
+  const n = context.documentCount;
+  const topForm = matchingForm(hits[0]!.text);
+  const words = contentWords(query);
   if (absent.length > 0) {
     const names = absent.map((r) => r.name).join('、');
     return none(`The reports say nothing about ${names} (报告中没有关于${names}的内容).`);
@@ -199,10 +202,8 @@ export function decideVerdict(input: VerdictInput, context: VerdictContext): Ver
     return none(`The reports do not mention ${names} (报告中没有提到${names}).`);
   }
 
-  const places = query.places.map((r) => r.name);
-  const n = context.documentCount;
+  const places = query.places.filter((r) => !absent.includes(r)).map((r) => r.name);
   const isSpecific = (w: string) => context.documentFrequency(w) <= Math.max(1, VERDICT_OPTIONS.specificShare * n);
-  const words = contentWords(query);
   const missing = words.filter((w) => !context.inCorpus(w));
   // Present words, the most telling first: they name the subject in the reason.
   const present = words.filter((w) => context.inCorpus(w)).sort((a, b) => context.documentFrequency(a) - context.documentFrequency(b));
@@ -215,7 +216,7 @@ export function decideVerdict(input: VerdictInput, context: VerdictContext): Ver
   if (unheld.length > 0) {
     return related(`The reports mention ${subject} but no ${unheld.join('、')} (报告提到${subject}，但没有提到${unheld.join('、')}).`);
   }
-  for (const region of query.places) {
+  for (const region of query.places.filter((r) => !absent.includes(r))) {
     const lacking = focus.filter((term) => !context.saysAbout(region.name, term));
     if (lacking.length > 0) {
       return related(`The reports mention ${region.name} but not its ${lacking.join('、')} (报告提到${region.name}，但没有提到其${lacking.join('、')}).`);
@@ -226,7 +227,6 @@ export function decideVerdict(input: VerdictInput, context: VerdictContext): Ver
   // passage still matches it on something specific: a place the question
   // names, or a word few passages share (a paraphrase: 午饭 for 午餐).
   const top = hits[0]!;
-  const topForm = matchingForm(top.text);
   const many = missing.length >= VERDICT_OPTIONS.missingWords;
   if (many) {
     const names = missing.join('、');
@@ -247,9 +247,12 @@ export function decideVerdict(input: VerdictInput, context: VerdictContext): Ver
     const about = hits.slice(0, Math.max(5, input.shown)).filter((h) => places.length === 0 || places.some((p) => context.hitAbout(h, p)));
     // The answer must stand next to something specific the question says, not only next to 主题教育.
     const placeChars = new Set(places.join(''));
-    const terms = [...input.question.weights.keys()].filter((t) => t.length > 1 && ![...t].every((c) => placeChars.has(c)));
+    const terms = [...input.question.weights.keys()].filter((t) => t.length > 1 && ![...t].every((c) => placeChars.has(c)) && context.documentFrequency(t) > 0);
     const telling = terms.filter((t) => context.documentFrequency(t) <= Math.max(1, VERDICT_OPTIONS.backingShare * n));
-    const backing = telling.length > 0 ? telling : terms;
+    // When no telling word occurs in these passages at all (an English question's words rendered otherwise), any question word backs a span.
+    const aboutForm = about.map((h) => matchingForm(h.text)).join('\n');
+    const present_ = telling.filter((t) => aboutForm.includes(t));
+    const backing = present_.length > 0 ? present_ : terms;
     // A place inside the one the question names answers "河北哪个市…" by itself.
     const inside = asked.kind === 'place' && places.length > 0;
     // Each passage shows the candidate next to the question's words when one is (the closest may stand alone).

@@ -209,7 +209,8 @@ export function decideVerdict(input: VerdictInput, context: VerdictContext): Ver
   const present = words.filter((w) => context.inCorpus(w)).sort((a, b) => context.documentFrequency(a) - context.documentFrequency(b));
   const subject = subjectPhrase(query.matching, [...query.places.flatMap((r) => [r.name, ...r.fullNames, r.shortName ?? '']), ...present]) || [...places, ...present.slice(0, 3)].join('、');
 
-  const asked_ = [query.matching, ...query.translations].join(' ');
+  // An English question's dictionary translations are alternatives (chief: 局长, 首要…), not words it asks for.
+  const asked_ = query.english ? '' : query.matching;
   const focus = FOCUS_TERMS.filter((term) => asked_.includes(term));
   // An office nobody in the reports holds: "…集团，董事长叫什么？"
   const unheld = focus.filter((term) => !context.inCorpus(term));

@@ -7,6 +7,7 @@ import { cleanQuestion } from './question-text.js';
 import type { BotMessage } from './views/common.js';
 import { langOfText, type Lang } from './views/i18n.js';
 import { notice, tooFastView } from './views/notices.js';
+import { pseudonym } from '../log.js';
 
 export type QuestionVia = 'ask' | 'mention' | 'dm' | 'thread' | 'more';
 
@@ -93,7 +94,7 @@ async function search(context: BotContext, question: string, request: QuestionRe
     {
       event: 'question',
       via,
-      user,
+      user: pseudonym(user),
       lang,
       question: question.length > 120 ? `${question.slice(0, 120)}…` : question,
       ms: Math.round(latencyMs),
@@ -119,7 +120,7 @@ export function admit(context: BotContext, user: string, via: QuestionVia, lang:
   if (!context.lifecycle.accepting) return { ok: false, reason: 'stopping', message: notice(lang, 'stopping'), firstRefusal: true };
   const rate = context.rateLimiter.take(user);
   if (!rate.ok) {
-    logger.info({ event: 'rate-limited', via, user, retryAfter: rate.retryAfterSeconds }, 'question over the per-user rate limit');
+    logger.info({ event: 'rate-limited', via, user: pseudonym(user), retryAfter: rate.retryAfterSeconds }, 'question over the per-user rate limit');
     return {
       ok: false,
       reason: 'rate-limited',
@@ -129,7 +130,7 @@ export function admit(context: BotContext, user: string, via: QuestionVia, lang:
   }
   const release = context.pending.tryEnter();
   if (!release) {
-    logger.warn({ event: 'busy', via, user, pending: context.pending.size }, 'too many questions in flight; asked to retry');
+    logger.warn({ event: 'busy', via, user: pseudonym(user), pending: context.pending.size }, 'too many questions in flight; asked to retry');
     return { ok: false, reason: 'busy', message: notice(lang, 'busy'), firstRefusal: true };
   }
   return { ok: true, release };

@@ -6,6 +6,7 @@ import { watchDataFolder, type DataWatcher } from '../runtime/watch.js';
 import type { BotContext } from './context.js';
 import { fitEscaped, LIMITS, type BotMessage } from './views/common.js';
 import { labels, type Lang } from './views/i18n.js';
+import { pseudonym } from '../log.js';
 
 export type ReindexTrigger = 'command' | 'watch';
 
@@ -14,7 +15,7 @@ export function startReindex(context: BotContext, trigger: ReindexTrigger, user?
   const { live, logger } = context;
   const run = live.tryRebuild();
   if (!run) return null;
-  logger.info({ event: 'reindex', trigger, user }, 'rebuilding the index in the background');
+  logger.info({ event: 'reindex', trigger, user: user === undefined ? undefined : pseudonym(user) }, 'rebuilding the index in the background');
   return run.then((outcome) => {
     if (outcome.ok) {
       // Region counts are computed once per index: do it now, not in a user's 3-second window.

@@ -91,6 +91,9 @@ describe('questions in channels and DMs', () => {
     expect(buttonsOf(out.message).map((b) => b.custom_id).filter((c) => c.startsWith('ask:passage'))).toEqual([]);
     const log = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === 'question' && l.via === 'mention');
     expect(log).toMatchObject({ answerable: true, results: expect.any(Number), ms: expect.any(Number) });
+    // Logs carry a pseudonym, never the raw user id.
+    expect(log!.user).toMatch(/^[0-9a-f]{12}$/);
+    expect(logLines.join('\n')).not.toContain(fake.ids.userId);
   });
 
   it('answers a DM', async () => {

@@ -10,6 +10,7 @@ import { LIMITS, type BotMessage } from '../views/common.js';
 import { langFromLocale, type Lang } from '../views/i18n.js';
 import { regionChoice, regionSummaryView, unknownRegionView } from '../views/region.js';
 import { passage } from './ask.js';
+import { pseudonym } from '../../log.js';
 
 export const data = new SlashCommandBuilder()
   .setName('region')
@@ -34,7 +35,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   const view = context.view();
   const summary = summariseRegion(view.store, name);
   context.logger.info(
-    { event: 'region', user: interaction.user.id, query: name.slice(0, 100), region: summary.region?.name ?? null, paragraphs: summary.paragraphs.length, ms: Math.round(performance.now() - t0) },
+    { event: 'region', user: pseudonym(interaction.user.id), query: name.slice(0, 100), region: summary.region?.name ?? null, paragraphs: summary.paragraphs.length, ms: Math.round(performance.now() - t0) },
     'region summary',
   );
   if (!summary.region) {

@@ -5,6 +5,7 @@ import type { BotContext } from '../context.js';
 import { reindexResultMessage, startReindex } from '../reindex.js';
 import { replyOptions } from '../respond.js';
 import { labels, langFromLocale } from '../views/i18n.js';
+import { pseudonym } from '../../log.js';
 
 export const data = new SlashCommandBuilder()
   .setName('reindex')
@@ -20,7 +21,7 @@ export async function execute(interaction: ChatInputCommandInteraction, context:
   const lang = langFromLocale(interaction.locale);
   const t = labels(lang);
   if (!interaction.inGuild() || !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-    logger.warn({ event: 'reindex', user: interaction.user.id, guild: interaction.guildId }, '/reindex refused: no Manage Server permission');
+    logger.warn({ event: 'reindex', user: pseudonym(interaction.user.id), guild: interaction.guildId }, '/reindex refused: no Manage Server permission');
     await interaction.reply(replyOptions({ content: t.reindexRefused }, logger, true));
     return;
   }

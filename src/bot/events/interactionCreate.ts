@@ -10,6 +10,7 @@ import { replyOptions, replyWithError } from '../respond.js';
 import { langFromLocale } from '../views/i18n.js';
 import { notice } from '../views/notices.js';
 import type { BotEvent } from './types.js';
+import { pseudonym } from '../../log.js';
 
 export const event: BotEvent<Events.InteractionCreate> = {
   name: Events.InteractionCreate,
@@ -46,7 +47,7 @@ export const event: BotEvent<Events.InteractionCreate> = {
         await command.execute(interaction, context);
         logger.debug({ event: 'command', command: interaction.commandName, ms: Math.round(performance.now() - t0) }, 'command done');
       } catch (error) {
-        logger.error({ err: error, command: interaction.commandName, user: interaction.user.id }, 'command failed');
+        logger.error({ err: error, command: interaction.commandName, user: pseudonym(interaction.user.id) }, 'command failed');
         await replyWithError(interaction, logger, lang);
       }
       return;

@@ -20,10 +20,6 @@ export interface RetrievalOptions {
   placeOwnWeight: number;
   /** Place preference: bonus for a passage about that place only through its report or the paragraph it follows. */
   placeInheritedWeight: number;
-  /** Answer kind: bonus in first ranks for a leading passage holding a phrase of the kind asked (number, date, person, place). */
-  answerKindWeight: number;
-  /** Answer kind: how many leading candidates are examined. */
-  answerKindDepth: number;
   /** Query embeddings and answers remembered for repeated questions (0 turns the caches off). */
   queryCacheSize: number;
 }
@@ -37,8 +33,6 @@ export const defaultRetrievalOptions: Readonly<RetrievalOptions> = Object.freeze
   marginWeight: 1.5,
   placeOwnWeight: 1,
   placeInheritedWeight: 1,
-  answerKindWeight: 1,
-  answerKindDepth: 10,
   queryCacheSize: 1024,
 });
 

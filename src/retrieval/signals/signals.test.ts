@@ -4,7 +4,6 @@ import { rankUnits } from './candidate.js';
 import { reciprocalRankFusion } from './fusion.js';
 import { keywordMargin } from './keyword-margin.js';
 import { preferNamedPlaces, type PlaceTags } from './place-preference.js';
-import { preferAnswerKind } from './answer-kind.js';
 
 const ids = (cs: Array<{ id: number }>) => cs.map((c) => c.id);
 
@@ -77,19 +76,3 @@ describe('place preference', () => {
   });
 });
 
-describe('answer kind', () => {
-  const ranked = [1, 2, 3, 4].map((id, i) => ({ id, score: 0.05 - i * 0.001 }));
-  it('moves a leading passage that holds the asked kind of answer ahead of one that does not', () => {
-    const out = preferAnswerKind(ranked, { holdsAnswer: (id) => id === 3, depth: 10 }, 1, 60);
-    expect(ids(out)).toEqual([3, 1, 2, 4]);
-  });
-
-  it('looks only at the leading candidates', () => {
-    expect(ids(preferAnswerKind(ranked, { holdsAnswer: (id) => id === 4, depth: 2 }, 1, 60))).toEqual([1, 2, 3, 4]);
-  });
-
-  it('changes nothing for a description question or weight 0', () => {
-    expect(preferAnswerKind(ranked, { holdsAnswer: null, depth: 10 }, 1, 60)).toBe(ranked);
-    expect(preferAnswerKind(ranked, { holdsAnswer: () => true, depth: 10 }, 0, 60)).toBe(ranked);
-  });
-});

@@ -242,13 +242,14 @@ describe('npm run --silent region -- --json', () => {
     expect(guangdong).toEqual({ query: '广东', region: '广东', province: '广东', paragraphs: [], summary: [] });
   });
 
-  it('fails with a one-line message when there is no index', async () => {
+  it('with no index and no reports: tries to build the index first, then fails with one line saying what to add', async () => {
     const empty = await tempDir('no-index');
-    temps.push(empty);
-    const error = await run(['--json', '河北'], { INDEX_DIR: empty }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    const noReports = await tempDir('no-reports');
+    temps.push(empty, noReports);
+    const error = await run(['--json', '河北'], { INDEX_DIR: empty, DATA_DIR: noReports }).catch((e: { code: number; stdout: string; stderr: string }) => e);
     expect(error).toMatchObject({ code: 1, stdout: '' });
-    const stderr = (error as { stderr: string }).stderr.split('\n').filter((l) => l.trim() && !l.startsWith('npm warn'));
-    expect(stderr).toHaveLength(1);
-    expect(stderr[0]).toMatch(/^error: No index found/);
+    const errors = (error as { stderr: string }).stderr.split('\n').filter((l) => l.startsWith('error:'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^error: No paragraphs to index in .*Add report files/);
   });
 });

@@ -139,7 +139,8 @@ describe('a running bot (started with AUTO_REINDEX=on over a damaged index)', ()
     expect(reply.message.content).toContain('涵盖党员139.5万人');
     expect(reply.request.at).toBeGreaterThan(signalledAt);
     const refused = fake.botOutputs.find((o) => o.message.message_reference?.message_id === late);
-    expect(refused?.message.content).toMatch(/restarting/);
+    // A mention follows its question's language: a Chinese question is told in Chinese.
+    expect(refused?.message.content).toMatch(/正在重启/);
     expect(fake.gatewayLog.filter((e) => e.kind === 'client-close' && e.at >= signalledAt).map((e) => e.code)).toEqual([1000]);
     const logs = jsonLines(stdout);
     expect(logs.find((l) => l.msg === 'in-flight replies finished')).toBeDefined();

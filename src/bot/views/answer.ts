@@ -18,6 +18,7 @@ import {
   type BotMessage,
   type SelectOption,
 } from './common.js';
+import { citationShare } from './measure.js';
 import { labels, type Lang } from './i18n.js';
 import { blockQuote, quotePassage } from './quote.js';
 import { reportTags } from './tags.js';
@@ -33,8 +34,11 @@ const QUOTE_BUDGET = 200;
 const SUPPORT_BUDGET = 120;
 /** Extra quotes must score at least this share of the best one (fusion scores are relative within a question). */
 const RELEVANT_SHARE = 0.8;
-/** Short titles in the Sources block. */
+/** Short titles in the Sources block; shorter ones when the quotes are so short that citations would outweigh them. */
 const SHORT_TITLE = 14;
+const SHORTER_TITLES = [10, 6, 3];
+/** Citations (Sources block and [n] tags) should stay within this share of an answer's characters. */
+const CITATION_SHARE = 0.25;
 
 export interface AnswerControls {
   /** Custom id of the "More results" button for results from `offset` on (null: no button). */
@@ -141,18 +145,25 @@ export function quotesWithSources(hits: Hit[], lang: Lang, intro: string[]): Bod
     const tag = tags.tag(hit.source, hit.paragraph, hit, hit.alsoIn.map((c) => c.source));
     return `${blockQuote(q.body)} **[${tag}]**`;
   });
-  const sources = tags.reports().map((r, i) => {
-    const also = r.alsoIn.size > 0 ? ` · ${t.alsoIn(r.alsoIn.size)}` : '';
-    return `-# [${i + 1}] ${reportLink(r)} ${t.paragraphs(r.paragraphs)}${also}`;
-  });
-  const text = [...intro, ...quotes, `-# **${t.sources}**\n${sources.join('\n')}`].join('\n\n');
+  const compose = (titleChars: number) => {
+    const sources = tags.reports().map((r, i) => {
+      const also = r.alsoIn.size > 0 ? ` · ${t.alsoIn(r.alsoIn.size)}` : '';
+      return `-# [${i + 1}] ${reportLink(r, titleChars)} ${t.paragraphs(r.paragraphs)}${also}`;
+    });
+    return [...intro, ...quotes, `-# **${t.sources}**\n${sources.join('\n')}`].join('\n\n');
+  };
+  let text = compose(SHORT_TITLE);
+  for (const titleChars of SHORTER_TITLES) {
+    if (citationShare({ content: text }).share <= CITATION_SHARE) break;
+    text = compose(titleChars);
+  }
   return { text: text.slice(0, LIMITS.description), cut };
 }
 
 /** 《short title》, linked when the report has a 来源 URL. */
-export function reportLink(c: { title: string; sourceUrl: string | null }): string {
+export function reportLink(c: { title: string; sourceUrl: string | null }, titleChars = SHORT_TITLE): string {
   // Titles come from files: control characters are shown as escapes (printable), in Discord as in the terminal.
-  const title = `《${fitEscaped(shortTitle(printable(c.title)), SHORT_TITLE + 2)}》`;
+  const title = `《${fitEscaped(shortTitle(printable(c.title), titleChars), titleChars + 2)}》`;
   const url = safeUrl(c.sourceUrl);
   return url ? `[${title}](<${url}>)` : title;
 }
@@ -161,12 +172,12 @@ export function reportLink(c: { title: string; sourceUrl: string | null }): stri
  * A title short enough for a citation: the part before the first "：" when that is a phrase of
  * its own ("北京、山西、内蒙古：聚焦…" → "北京、山西、内蒙古…"), else the first characters.
  */
-export function shortTitle(title: string): string {
+export function shortTitle(title: string, chars = SHORT_TITLE): string {
   const clean = title.replace(/\s+/g, ' ').trim();
-  if ([...clean].length <= SHORT_TITLE) return clean;
+  if ([...clean].length <= chars) return clean;
   const colon = clean.search(/[：:|｜—]/);
-  if (colon >= 4 && colon <= SHORT_TITLE) return `${clean.slice(0, colon)}…`;
-  return truncatePlain(clean, SHORT_TITLE);
+  if (colon >= 4 && colon <= chars) return `${clean.slice(0, colon)}…`;
+  return truncatePlain(clean, chars);
 }
 
 /** One menu to read any cut quote in full; none when every quote is already whole. */

@@ -16,7 +16,7 @@ import {
 import { QUESTION_ID, REASONS, type Reason } from '../insight/question-log.js';
 import type { BotContext } from './context.js';
 import { NO_MENTIONS, type ActionRow } from './views/common.js';
-import { langFromLocale, traditional } from './views/i18n.js';
+import { inLanguage, langFromLocale } from './views/i18n.js';
 
 export const FEEDBACK_PREFIX = 'fb:';
 
@@ -63,13 +63,9 @@ const EN: Texts = {
   noted: 'Thanks — noted: ',
   invalid: 'This button is no longer valid.',
 };
-let zhTW: Texts | null = null;
 /** In the clicker's Discord language, like every reply (traditional characters for zh-TW). */
-function textsFor(locale: string | undefined): Texts {
-  const lang = langFromLocale(locale);
-  if (lang === 'en') return EN;
-  return lang === 'zh-TW' ? (zhTW ??= { ...traditional(ZH), reasons: traditional(ZH.reasons) }) : ZH;
-}
+const texts = inLanguage(ZH, EN);
+const textsFor = (locale: string | undefined): Texts => texts(langFromLocale(locale));
 
 function reasonRow(questionId: string, t: Texts): APIActionRowComponent<APIStringSelectComponent> {
   return {

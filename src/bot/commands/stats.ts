@@ -5,7 +5,7 @@ import { figures, type Figures } from '../../insight/figures.js';
 import type { BotContext } from '../context.js';
 import { escapeText, type BotMessage } from '../views/common.js';
 import { replyOptions } from '../respond.js';
-import { langFromLocale, traditional, type Lang } from '../views/i18n.js';
+import { inLanguage, langFromLocale, type Lang } from '../views/i18n.js';
 
 export const DEFAULT_DAYS = 7;
 
@@ -54,12 +54,8 @@ const EN: Texts = {
   topNotFound: 'Most frequent not-found questions',
   footer: 'Full lists: npm run report',
 };
-let zhTW: Texts | null = null;
 /** In the user's Discord language, like every reply (traditional characters for zh-TW). */
-function textsFor(lang: Lang): Texts {
-  if (lang === 'en') return EN;
-  return lang === 'zh-TW' ? (zhTW ??= traditional(ZH)) : ZH;
-}
+const textsFor = inLanguage(ZH, EN);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

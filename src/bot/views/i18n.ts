@@ -189,6 +189,7 @@ export function traditional<T>(labels: T): T {
   const convert = (v: unknown): unknown => {
     if (typeof v === 'string') return toTraditional(v);
     if (Array.isArray(v)) return v.map(convert);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, w]) => [k, convert(w)]));
     if (typeof v === 'function') {
       // Text passed in (a place name, a title, the user's words) is not converted: placeholders stand in for it.
       return (...args: unknown[]) => {
@@ -199,15 +200,15 @@ export function traditional<T>(labels: T): T {
     }
     return v;
   };
-  return Object.fromEntries(Object.entries(labels as object).map(([k, v]) => [k, convert(v)])) as T;
+  return convert(labels) as T;
 }
 
-let zhTW: Labels | null = null;
-
-export function labels(lang: Lang): Labels {
-  if (lang === 'en') return en;
-  if (lang === 'zh-TW') return (zhTW ??= traditional(zh));
-  return zh;
+/** A table of texts written in simplified Chinese and English, picked per reply language (traditional converted once, when first needed). */
+export function inLanguage<T>(simplified: T, english: T): (lang: Lang) => T {
+  let converted: T | null = null;
+  return (lang) => (lang === 'en' ? english : lang === 'zh-TW' ? (converted ??= traditional(simplified)) : simplified);
 }
+
+export const labels: (lang: Lang) => Labels = inLanguage(zh, en);
 
 export type { Labels };

@@ -6,7 +6,7 @@ import type { Embedder } from '../embedding/embedder.js';
 import { searchKeywords } from '../index/keyword.js';
 import type { LoadedIndex } from '../index/load.js';
 import { matchingForm, tokenize } from '../text/tokens.js';
-import { placeById, regionByName, regionPath, regionsMentioned } from '../places/lookup.js';
+import { placeById, regionByName, regionPath } from '../places/lookup.js';
 import { allPlaces } from '../places/tags.js';
 import { searchVectors } from '../index/vectors.js';
 import { askedFor } from './answer-kind.js';
@@ -171,23 +171,20 @@ function termWeights(tokens: string[], df: Map<string, number>, n: number): Term
 function placeEvidence(index: LoadedIndex): VerdictContext & { namesPlaces: (hit: Hit) => boolean } {
   const { store } = index;
   const nameOf = (id: string) => placeById(id)?.name;
-  const tagNames = (id: number) => new Set(allPlaces(store.passages[id]!.places).map(nameOf).filter((n): n is string => !!n));
-  const placesIn = (text: string) => {
-    const names = new Set<string>();
-    for (const r of regionsMentioned(matchingForm(text))) for (const a of regionPath(r)) names.add(a.name);
-    return names;
-  };
-  const reportPlaces = new Map(store.reports.map((r) => [r.file, placesIn(r.title)]));
-  for (const p of store.passages) for (const name of placesIn(p.text)) reportPlaces.get(p.file)?.add(name);
+  // Names of the places stored in the tags (decided once in the corpus step; nothing is re-read from the text here).
+  const names = (ids: readonly string[]) => new Set(ids.map(nameOf).filter((n): n is string => !!n));
+  const tagNames = (id: number) => names(allPlaces(store.passages[id]!.places));
+  const reportPlaces = new Map(store.reports.map((r) => [r.file, names(r.places)]));
+  for (const p of store.passages) for (const name of tagNames(p.id)) reportPlaces.get(p.file)?.add(name);
   const provinces = (names: Set<string>) => [...names].filter((n) => regionByName(n)?.level === 1).length;
   // A report that surveys many provinces (a national round-up) says nothing about each paragraph's place.
   for (const [file, names] of reportPlaces) if (provinces(names) > 2) reportPlaces.set(file, new Set());
   const focused = new Set([...reportPlaces].filter(([, names]) => provinces(names) === 1).map(([file]) => file));
   const own = new Lru<number, Set<string>>(4096);
   const ownPlaces = (id: number) => {
-    let names = own.get(id);
-    if (!names) own.set(id, (names = new Set([...placesIn(store.passages[id]!.text), ...tagNames(id)])));
-    return names;
+    let found = own.get(id);
+    if (!found) own.set(id, (found = tagNames(id)));
+    return found;
   };
   const mentions = (id: number, place: string) => {
     const p = store.passages[id]!;

@@ -9,25 +9,15 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import hnswlib from 'hnswlib-node';
 import { loadConfig, PROJECT_ROOT } from '../config.js';
-import { readCorpus } from '../corpus/corpus.js';
-import { loadEmbedder } from '../embedding/embedder.js';
 import { MODEL_DIMS, modelFingerprint } from '../embedding/model-files.js';
-import { startEmbedderThread } from '../embedding/threaded-embedder.js';
-import { buildIndex, type BuildProgress } from '../index/build.js';
-import { buildIndexInThread } from '../index/build-thread.js';
-import { loadIndex } from '../index/load.js';
+import type { BuildProgress } from '../index/build.js';
 import { readManifest } from '../index/manifest.js';
 import { FILES } from '../index/store.js';
-import { readVectors } from '../index/vectors.js';
-import { jsonHits } from '../retrieval/json.js';
-import { createSearcher } from '../retrieval/searcher.js';
-import { perturbedEmbedder, writeSyntheticReports } from './synthetic.js';
-import pino from 'pino';
-import { createContext, DEFAULT_SETTINGS, type BotContext } from '../bot/context.js';
-import { runQuestion } from '../bot/question-flow.js';
-import { BATCH_ROWS, QuestionLog } from '../insight/question-log.js';
+
+// Each mode imports what it uses when it runs, so a step's memory is its own:
+// `serve` holds what the bot's process holds (the bot's modules, the index, the
+// model in its thread), not the in-thread model that `model` loads.
 
 const config = loadConfig();
 const [mode, ...args] = process.argv.slice(2);
@@ -53,6 +43,8 @@ function lagMonitor() {
 }
 
 async function model() {
+  const { readCorpus } = await import('../corpus/corpus.js');
+  const { loadEmbedder } = await import('../embedding/embedder.js');
   const corpus = await readCorpus(path.join(PROJECT_ROOT, 'data'));
   const texts = corpus.passages.map((p) => p.text);
   const embedder = await loadEmbedder({ modelId: config.modelId, modelDir: config.modelDir });
@@ -72,6 +64,7 @@ async function model() {
 }
 
 async function buildReal(indexDir: string) {
+  const { buildIndexInThread } = await import('../index/build-thread.js');
   const stop = lagMonitor();
   let embedStart = 0;
   let embedEnd = 0;
@@ -99,6 +92,10 @@ async function buildReal(indexDir: string) {
 }
 
 async function buildSynthetic(indexDir: string, passages: number, realIndexDir: string) {
+  const { readCorpus } = await import('../corpus/corpus.js');
+  const { buildIndex } = await import('../index/build.js');
+  const { readVectors } = await import('../index/vectors.js');
+  const { perturbedEmbedder, writeSyntheticReports } = await import('./synthetic.js');
   const realManifest = (await readManifest(realIndexDir))!;
   const real = readVectors(path.join(realIndexDir, realManifest.generation, FILES.hnsw), realManifest.dims);
   const corpus = await readCorpus(path.join(PROJECT_ROOT, 'data'));
@@ -130,6 +127,14 @@ async function buildSynthetic(indexDir: string, passages: number, realIndexDir: 
 }
 
 async function serve(indexDir: string) {
+  // The modules the bot's process loads (discord.js, the rebuild path, the question log), as \`npm start\` does.
+  await Promise.all([import('../bot/client.js'), import('../runtime/rebuild.js'), import('../runtime/open.js'), import('../insight/question-log.js')]);
+  const { startEmbedderThread } = await import('../embedding/threaded-embedder.js');
+  const { loadIndex } = await import('../index/load.js');
+  const { createSearcher } = await import('../retrieval/searcher.js');
+  const { jsonHits } = await import('../retrieval/json.js');
+  const { readVectors } = await import('../index/vectors.js');
+  const { default: hnswlib } = await import('hnswlib-node');
   const qs = await questions();
   const t0 = now();
   const starting = startEmbedderThread({ modelId: config.modelId, modelDir: config.modelDir });
@@ -217,6 +222,14 @@ async function serve(indexDir: string) {
  * answers, as in the bot.
  */
 async function record(indexDir: string) {
+  const { startEmbedderThread } = await import('../embedding/threaded-embedder.js');
+  const { loadIndex } = await import('../index/load.js');
+  const { createSearcher } = await import('../retrieval/searcher.js');
+  const { default: pino } = await import('pino');
+  const { createContext, DEFAULT_SETTINGS } = await import('../bot/context.js');
+  type BotContext = import('../bot/context.js').BotContext;
+  const { runQuestion } = await import('../bot/question-flow.js');
+  const { BATCH_ROWS, QuestionLog } = await import('../insight/question-log.js');
   const qs = await questions();
   const embedder = await startEmbedderThread({ modelId: config.modelId, modelDir: config.modelDir });
   const index = await loadIndex({ indexDir, modelHash: await modelFingerprint(config.modelId, config.modelDir), dims: MODEL_DIMS, hnswEf: config.hnswEf });

@@ -2,6 +2,7 @@
 // loadEmbedder's, but inference happens off the main event loop.
 import { Worker } from 'node:worker_threads';
 import { fromErrorRecord } from '../errors.js';
+import { workerEntry } from '../worker-code.js';
 import type { Embedder, EmbedderOptions } from './embedder.js';
 import { MODEL_DIMS } from './model-files.js';
 import type { EmbedRequest, EmbedResponse } from './worker.js';
@@ -9,7 +10,8 @@ import type { EmbedRequest, EmbedResponse } from './worker.js';
 type Pending = { resolve: (v: Float32Array[]) => void; reject: (e: Error) => void };
 
 export async function startEmbedderThread(options: EmbedderOptions): Promise<Embedder> {
-  const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: options });
+  const entry = workerEntry(new URL('./worker.ts', import.meta.url), new URL('./worker-entry.mjs', import.meta.url));
+  const worker = new Worker(entry, { workerData: options });
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let closed = false;

@@ -12,7 +12,7 @@ import { placeById } from '../places/lookup.js';
 import { allPlaces } from '../places/tags.js';
 import { KeywordIndex, type KeywordSource } from './keyword.js';
 import { acquireBuildLock, type ReleaseLock } from './lock.js';
-import { INDEX_FORMAT_VERSION, IndexError, readManifest, writeManifest, type Manifest } from './manifest.js';
+import { describeFile, INDEX_FORMAT_VERSION, IndexError, matchesFile, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { FILES, parseStore, serializeStore, type Store } from './store.js';
 import { buildVectorIndex, readVectors } from './vectors.js';
 
@@ -229,8 +229,7 @@ async function previousEmbeddings(indexDir: string, manifest: Manifest): Promise
     const dir = path.join(indexDir, manifest.generation);
     const verified = async (name: string): Promise<Buffer | null> => {
       const bytes = await readFile(path.join(dir, name)).catch(() => null);
-      const expected = manifest.files?.[name];
-      return bytes && expected && bytes.length === expected.bytes && createHash('sha256').update(bytes).digest('hex') === expected.sha256 ? bytes : null;
+      return bytes && matchesFile(bytes, manifest.files?.[name]) ? bytes : null;
     };
     let hashes: string[];
     let vectors: Float32Array[];
@@ -267,7 +266,7 @@ async function syncAndDescribe(dir: string): Promise<Manifest['files']> {
     try {
       await handle.sync();
       const bytes = await handle.readFile();
-      files[name] = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+      files[name] = describeFile(bytes);
     } finally {
       await handle.close();
     }

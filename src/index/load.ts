@@ -1,11 +1,10 @@
 // Loads the live index generation and checks it belongs to the configured
 // model: answering from a mismatched index would be silently wrong.
-import { createHash, webcrypto } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { KeywordIndex } from './keyword.js';
-import { INDEX_FORMAT_VERSION, IndexError, readManifest, type Manifest } from './manifest.js';
+import { INDEX_FORMAT_VERSION, IndexError, readManifest, type FileCheck, type Manifest } from './manifest.js';
 import { FILES, parseStore, type Store } from './store.js';
 import { loadVectorIndex, type VectorIndex } from './vectors.js';
 
@@ -59,8 +58,7 @@ async function loadGeneration(options: LoadOptions, manifest: Manifest | null): 
   const dir = path.join(indexDir, manifest.generation);
   const file = (name: string) => path.join(dir, name);
   try {
-    // Every file is read and checksummed in parallel (digests run on libuv's
-    // thread pool) while the main thread parses the ones already verified.
+    // The graph's file is checked while the other two are read and parsed.
     const [store, keywords] = await Promise.all([
       readChecked(dir, manifest, FILES.store).then((bytes) => parseStore(bytes)),
       readChecked(dir, manifest, FILES.keyword).then((bytes) => KeywordIndex.deserialize(bytes)),
@@ -79,36 +77,45 @@ async function loadGeneration(options: LoadOptions, manifest: Manifest | null): 
   }
 }
 
-function expectedOf(manifest: Manifest, name: string) {
+function expectedOf(manifest: Manifest, name: string): FileCheck & { crc32: number } {
   const expected = manifest.files?.[name];
   if (!expected) throw new Error(`the manifest does not describe ${name}`);
-  return expected;
+  if (expected.crc32 === undefined) throw new Error(`the manifest has no checksum for ${name}`);
+  return expected as FileCheck & { crc32: number };
 }
 
-/** Checks a file hnswlib will read itself, streaming it rather than holding a second copy in memory. */
+/**
+ * Checks a file hnswlib will read itself, through one reused buffer: neither a
+ * second copy of the graph nor a trail of chunks for the garbage collector
+ * adds to the process's peak memory.
+ */
 async function checkStreamed(dir: string, manifest: Manifest, name: string): Promise<void> {
   const expected = expectedOf(manifest, name);
-  const hash = createHash('sha256');
+  const handle = await open(path.join(dir, name), 'r').catch(() => null);
+  if (!handle) throw new Error(`${name} is missing`);
   let bytes = 0;
+  let crc = 0;
   try {
-    for await (const chunk of createReadStream(path.join(dir, name), { highWaterMark: 1 << 20 })) {
-      hash.update(chunk as Buffer);
-      bytes += (chunk as Buffer).length;
+    const buffer = Buffer.allocUnsafe(4 << 20);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, bytes);
+      if (bytesRead === 0) break;
+      crc = crc32(buffer.subarray(0, bytesRead), crc);
+      bytes += bytesRead;
     }
-  } catch {
-    throw new Error(`${name} is missing`);
+  } finally {
+    await handle.close();
   }
   if (bytes !== expected.bytes) throw new Error(`${name} has ${bytes} bytes, expected ${expected.bytes} (truncated?)`);
-  if (hash.digest('hex') !== expected.sha256) throw new Error(`${name} does not match its checksum (corrupted)`);
+  if (crc !== expected.crc32) throw new Error(`${name} does not match its checksum (corrupted)`);
 }
 
-/** A file of the generation, refused when its size or sha256 differs from the manifest's record. */
+/** A file of the generation, refused when its size or checksum differs from the manifest's record. */
 async function readChecked(dir: string, manifest: Manifest, name: string): Promise<Buffer> {
   const expected = expectedOf(manifest, name);
   const bytes = await readFile(path.join(dir, name)).catch(() => null);
   if (!bytes) throw new Error(`${name} is missing`);
   if (bytes.length !== expected.bytes) throw new Error(`${name} has ${bytes.length} bytes, expected ${expected.bytes} (truncated?)`);
-  const digest = Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
-  if (digest !== expected.sha256) throw new Error(`${name} does not match its checksum (corrupted)`);
+  if (crc32(bytes) !== expected.crc32) throw new Error(`${name} does not match its checksum (corrupted)`);
   return bytes;
 }

@@ -1,11 +1,13 @@
 // The index manifest: what an index was built from, so a mismatch with the
 // configured model is an error rather than a silently wrong answer. Writing it
 // (atomically) is the last step of a build: it is what makes a build live.
+import { createHash } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 
 /** Bump when the on-disk layout or the tokenizer changes: older indexes then need rebuilding. */
-export const INDEX_FORMAT_VERSION = 7;
+export const INDEX_FORMAT_VERSION = 8;
 
 export interface Manifest {
   formatVersion: number;
@@ -20,8 +22,8 @@ export interface Manifest {
   corpusHash: string;
   builtAt: string;
   counts: { reports: number; paragraphs: number; passages: number; skippedFiles: number };
-  /** Size and sha256 of each file of the generation: a truncated or corrupted file is caught before it is parsed. */
-  files: Record<string, { bytes: number; sha256: string }>;
+  /** Size and checksum of each file of the generation: a truncated or corrupted file is caught before it is parsed. */
+  files: Record<string, FileCheck>;
   /** Fingerprint of the report files' names, sizes and times: unchanged means nothing to re-read. */
   sources?: string;
   /** Fingerprint of the code and data that turned the reports into passages, place tags and tokens (analyzer.ts). */
@@ -30,6 +32,30 @@ export interface Manifest {
   dataDir?: string;
   /** Files the build skipped, with reasons (reported again when nothing changed). */
   skipped?: Array<{ file: string; reason: string }>;
+}
+
+/**
+ * What a generation's file must match. CRC-32 guards against truncation and
+ * corruption (not tampering) and runs at memory speed, where sha256 took
+ * longer than parsing at 100k passages; indexes of format 7 and earlier
+ * recorded sha256, still checked when their embeddings are reused.
+ */
+export interface FileCheck {
+  bytes: number;
+  crc32?: number;
+  sha256?: string;
+}
+
+export function describeFile(bytes: Uint8Array): FileCheck {
+  return { bytes: bytes.length, crc32: crc32(bytes) };
+}
+
+/** Whether bytes are the file the manifest describes (false when it records no checksum this code knows). */
+export function matchesFile(bytes: Uint8Array, expected: FileCheck | undefined): boolean {
+  if (!expected || bytes.length !== expected.bytes) return false;
+  if (expected.crc32 !== undefined) return crc32(bytes) === expected.crc32;
+  if (expected.sha256 !== undefined) return createHash('sha256').update(bytes).digest('hex') === expected.sha256;
+  return false;
 }
 
 export const MANIFEST_FILE = 'manifest.json';

@@ -41,7 +41,41 @@ export function encodeColumns(value: unknown): Buffer {
   return Buffer.concat(parts);
 }
 
-export function decodeColumns<T>(bytes: Buffer): T {
+/**
+ * A string column left in the file's bytes: each string is decoded when asked
+ * for, so loading creates no string at all (at 100k passages, decoding every
+ * text up front took longer than the rest of the store, and the decoded copy
+ * doubled its memory).
+ */
+export class StringColumn {
+  /** Start of string i in UTF-16 units; starts[i + 1] is its end. */
+  private readonly starts: Float64Array;
+
+  constructor(
+    private readonly lengths: Int32Array,
+    private readonly text: Buffer,
+  ) {
+    this.starts = new Float64Array(lengths.length + 1);
+    for (let i = 0; i < lengths.length; i++) this.starts[i + 1] = this.starts[i]! + Math.max(0, lengths[i]!);
+    if (this.starts[lengths.length]! * 2 !== text.length) throw new Error('string column does not match its lengths');
+  }
+
+  get length(): number {
+    return this.lengths.length;
+  }
+
+  get(i: number): string | null {
+    if (!(this.lengths[i]! >= 0)) return null;
+    return this.text.toString('utf16le', this.starts[i]! * 2, this.starts[i + 1]! * 2);
+  }
+}
+
+export interface DecodeOptions {
+  /** Give string columns as StringColumn (decoded on access) instead of arrays of strings. Default false. */
+  lazyStrings?: boolean;
+}
+
+export function decodeColumns<T>(bytes: Buffer, options: DecodeOptions = {}): T {
   if (bytes.length < 4) throw new Error('column file is too short');
   const headerLength = bytes.readUInt32LE(0);
   if (4 + headerLength > bytes.length) throw new Error('column file header is cut off');
@@ -60,7 +94,7 @@ export function decodeColumns<T>(bytes: Buffer): T {
     return type === 'u32' ? new Uint32Array(aligned.buffer, aligned.byteOffset, length) : new Int32Array(aligned.buffer, aligned.byteOffset, length);
   });
   if (at !== bytes.length) throw new Error('column file has the wrong size');
-  return decodeValue(header.tree, sections) as T;
+  return decodeValue(header.tree, sections, options.lazyStrings ?? false) as T;
 }
 
 function encodeValue(value: unknown, add: (a: Uint32Array | Int32Array | Uint8Array) => number): unknown {
@@ -88,11 +122,12 @@ function encodeValue(value: unknown, add: (a: Uint32Array | Int32Array | Uint8Ar
   return value;
 }
 
-function decodeValue(node: unknown, sections: Array<Uint32Array | Int32Array | Buffer>): unknown {
-  if (Array.isArray(node)) return node.map((n) => decodeValue(n, sections));
+function decodeValue(node: unknown, sections: Array<Uint32Array | Int32Array | Buffer>, lazyStrings: boolean): unknown {
+  if (Array.isArray(node)) return node.map((n) => decodeValue(n, sections, lazyStrings));
   if (!node || typeof node !== 'object') return node;
   const column = node as Partial<Column> & Record<string, unknown>;
   if (column.$ === 'u32') return Array.from(section(sections, column.section, Uint32Array));
+  if (column.$ === 'str' && lazyStrings) return new StringColumn(section(sections, column.lengths, Int32Array), section(sections, column.text, Buffer));
   if (column.$ === 'str') {
     const lengths = section(sections, column.lengths, Int32Array);
     const text = section(sections, column.text, Buffer).toString('utf16le');
@@ -121,7 +156,7 @@ function decodeValue(node: unknown, sections: Array<Uint32Array | Int32Array | B
     if (at !== values.length) throw new Error('list column does not match its counts');
     return out;
   }
-  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, decodeValue(v, sections)]));
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, decodeValue(v, sections, lazyStrings)]));
 }
 
 function section<T extends Uint32Array | Int32Array | Buffer>(sections: Array<Uint32Array | Int32Array | Buffer>, index: unknown, type: { prototype: T }): T {

@@ -10,7 +10,7 @@ import { decodeColumns, encodeColumns } from './columns.js';
 import { tokenize } from '../text/tokens.js';
 import { KeywordIndex } from './keyword.js';
 import { INDEX_FORMAT_VERSION, readManifest, writeManifest } from './manifest.js';
-import { FILES, parseStore } from './store.js';
+import { FILES, parseStore, serializeStore, type Store } from './store.js';
 import { readVectors } from './vectors.js';
 
 describe('column container', () => {
@@ -35,6 +35,37 @@ describe('column container', () => {
     expect(() => decodeColumns(bytes.subarray(0, bytes.length - 3))).toThrow();
     expect(() => decodeColumns(Buffer.concat([bytes, Buffer.alloc(4)]))).toThrow(/wrong size/);
     expect(() => decodeColumns(Buffer.from('{"not":"columns"}'))).toThrow();
+  });
+});
+
+describe('paragraph store', () => {
+  // Enough of everything to be stored as columns: 30 places, 40 paragraphs, every third split into two passages.
+  const places = Array.from({ length: 30 }, (_, i) => `p${i}`);
+  const paragraphs = Array.from({ length: 40 }, (_, i) => ({
+    file: `r${i % 3}.txt`,
+    number: Math.floor(i / 3) + 1,
+    text: `第${i}段。${'内容'.repeat(i % 5)}第二句𠮷。`,
+    hash: `h${i}`,
+    places: { own: i % 4 === 0 ? [] : [places[i % 30]!, places[(i + 7) % 30]!], inherited: i % 2 ? [places[(i + 1) % 30]!] : [] },
+  }));
+  const passages = paragraphs.flatMap((p, i) => {
+    const parts = i % 3 === 0 ? [p.text.slice(0, 4), p.text.slice(4)] : [p.text];
+    return parts.map((text, part) => ({ file: p.file, paragraph: p.number, part, text, hash: `${p.hash}.${part}`, places: p.places }));
+  });
+  const ordered = [...passages].sort((a, b) => a.file.localeCompare(b.file) || a.paragraph - b.paragraph || a.part - b.part).map((p, id) => ({ id, ...p }));
+  const store: Store = {
+    reports: [0, 1, 2].map((r) => ({ file: `r${r}.txt`, title: `报告${r}`, number: r, sourceUrl: null, paragraphCount: 14, places: places.slice(r, r + 20) })),
+    paragraphs: [...paragraphs].sort((a, b) => a.file.localeCompare(b.file) || a.number - b.number),
+    passages: ordered,
+  };
+
+  it('reads back every report, paragraph and passage with its text, hash and places', () => {
+    const loaded = parseStore(serializeStore(store));
+    expect(JSON.parse(JSON.stringify(loaded))).toEqual(JSON.parse(JSON.stringify(store)));
+    // Texts are read from the file's bytes when used: the same strings, field by field.
+    expect(loaded.passages.map((p) => p.text)).toEqual(store.passages.map((p) => p.text));
+    expect(loaded.paragraphs.map((p) => [p.text, p.hash, p.places])).toEqual(store.paragraphs.map((p) => [p.text, p.hash, p.places]));
+    expect(loaded.passages[5]!.places).toBe(loaded.paragraphs.find((p) => p.file === loaded.passages[5]!.file && p.number === loaded.passages[5]!.paragraph)!.places);
   });
 });
 

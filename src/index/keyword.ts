@@ -49,6 +49,17 @@ export class KeywordIndex {
     private readonly weightValues: Float32Array,
     private readonly lengths: Float32Array,
     private readonly averageLength: number,
+    /** Per term, the largest tf-part of its BM25 score, tf·(K1+1)/(tf+norm), over its postings: its score's upper bound is idf·(DELTA + this). */
+    private readonly maxTfPart: Float32Array,
+    /**
+     * Skip data for terms with more than BLOCK postings: term i's blocks are
+     * blockFirst[i] … blockFirst[i+1]-1; block b's postings start at byte
+     * blockByte[b] and end with passage blockLast[b]. A search can then jump
+     * over a long list to the passages it still needs, without decoding the rest.
+     */
+    private readonly blockFirst: Uint32Array,
+    private readonly blockByte: Uint32Array,
+    private readonly blockLast: Uint32Array,
   ) {}
 
   get documentCount(): number {
@@ -86,37 +97,59 @@ export class KeywordIndex {
     const starts = new Uint32Array(terms.length);
     const counts = new Uint32Array(terms.length);
     const out = new VarintWriter();
+    const sum = lengths.reduce((a, b) => a + b, 0);
+    const averageLength = passages.length ? sum / passages.length : 0;
+    const norm = normalisation(lengths, averageLength);
+    const maxTfPart = new Float32Array(terms.length);
+    const blockFirst = new Uint32Array(terms.length + 1);
+    const blockByte: number[] = [];
+    const blockLast: number[] = [];
     terms.forEach((t, i) => {
       const list = postings.get(t)!;
       starts[i] = out.length;
       counts[i] = list.length / 2;
+      blockFirst[i] = blockByte.length;
       let previous = 0;
+      let most = 0;
       for (let j = 0; j < list.length; j += 2) {
-        const w = weightIndex.get(Math.fround(list[j + 1]!))!;
-        out.write((list[j]! - previous) * 4 + Math.min(w, 3));
+        const doc = list[j]!;
+        const tf = Math.fround(list[j + 1]!);
+        if (counts[i]! > BLOCK && (j / 2) % BLOCK === 0) blockByte.push(out.length);
+        const w = weightIndex.get(tf)!;
+        out.write((doc - previous) * 4 + Math.min(w, 3));
         if (w >= 3) out.write(w - 3);
-        previous = list[j]!;
+        previous = doc;
+        if (counts[i]! > BLOCK && ((j / 2) % BLOCK === BLOCK - 1 || j + 2 === list.length)) blockLast.push(doc);
+        most = Math.max(most, tfPart(weightValues[w]!, norm[doc]!));
       }
+      // Rounded up to float32, so the bound never falls below the exact part.
+      maxTfPart[i] = Math.fround(most) < most ? most * (1 + 2 ** -20) : most;
     });
-    const sum = lengths.reduce((a, b) => a + b, 0);
-    return new KeywordIndex(terms, starts, counts, out.bytes(), weightValues, lengths, passages.length ? sum / passages.length : 0);
+    blockFirst[terms.length] = blockByte.length;
+    return new KeywordIndex(terms, starts, counts, out.bytes(), weightValues, lengths, averageLength, maxTfPart, blockFirst, Uint32Array.from(blockByte), Uint32Array.from(blockLast));
   }
 
   /**
    * Binary form: [u32 header length][JSON header][terms, \n-separated UTF-8][padding]
-   * [starts u32 × terms][counts u32 × terms][weight values f32][lengths f32 × documents][postings].
+   * [starts u32 × terms][counts u32 × terms][weight values f32][lengths f32 × documents]
+   * [max tf-part f32 × terms][block first u32 × (terms + 1)][block byte u32 × blocks][block last u32 × blocks][postings].
    */
   serialize(): Buffer {
     const termBytes = Buffer.from(this.terms.join('\n'), 'utf8');
     const header = Buffer.from(
-      JSON.stringify({ terms: this.terms.length, termBytes: termBytes.length, postingBytes: this.postingBytes.length, weightValues: this.weightValues.length, documents: this.lengths.length, averageLength: this.averageLength }),
+      JSON.stringify({ terms: this.terms.length, termBytes: termBytes.length, postingBytes: this.postingBytes.length, weightValues: this.weightValues.length, documents: this.lengths.length, averageLength: this.averageLength, blocks: this.blockByte.length, blockSize: BLOCK }),
     );
     const head = 4 + header.length + termBytes.length;
     const pad = (4 - (head % 4)) % 4;
     const prefix = Buffer.alloc(4);
     prefix.writeUInt32LE(header.length);
     const view = (a: Uint32Array | Float32Array | Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-    return Buffer.concat([prefix, header, termBytes, Buffer.alloc(pad), view(this.starts), view(this.counts), view(this.weightValues), view(this.lengths), view(this.postingBytes)]);
+    return Buffer.concat([
+      prefix, header, termBytes, Buffer.alloc(pad),
+      view(this.starts), view(this.counts), view(this.weightValues), view(this.lengths),
+      view(this.maxTfPart), view(this.blockFirst), view(this.blockByte), view(this.blockLast),
+      view(this.postingBytes),
+    ]);
   }
 
   static deserialize(bytes: Buffer): KeywordIndex {
@@ -128,7 +161,10 @@ export class KeywordIndex {
       weightValues: number;
       documents: number;
       averageLength: number;
+      blocks: number;
+      blockSize: number;
     };
+    if (header.blockSize !== BLOCK) throw new Error(`keyword index has blocks of ${header.blockSize} postings, expected ${BLOCK}`);
     let at = 4 + headerLength;
     const termText = bytes.subarray(at, at + header.termBytes).toString('utf8');
     const terms = header.terms === 0 ? [] : termText.split('\n');
@@ -157,9 +193,13 @@ export class KeywordIndex {
     const counts = take((b, o, n) => new Uint32Array(b, o, n), header.terms);
     const weightValues = take((b, o, n) => new Float32Array(b, o, n), header.weightValues);
     const lengths = take((b, o, n) => new Float32Array(b, o, n), header.documents);
+    const maxTfPart = take((b, o, n) => new Float32Array(b, o, n), header.terms);
+    const blockFirst = take((b, o, n) => new Uint32Array(b, o, n), header.terms + 1);
+    const blockByte = take((b, o, n) => new Uint32Array(b, o, n), header.blocks);
+    const blockLast = take((b, o, n) => new Uint32Array(b, o, n), header.blocks);
     const postingBytes = take((b, o, n) => new Uint8Array(b, o, n), header.postingBytes);
     if (offset !== end) throw new Error('keyword index has the wrong size');
-    return new KeywordIndex(terms, starts, counts, postingBytes, weightValues, lengths, header.averageLength);
+    return new KeywordIndex(terms, starts, counts, postingBytes, weightValues, lengths, header.averageLength, maxTfPart, blockFirst, blockByte, blockLast);
   }
 
   private termId(term: string): number {
@@ -223,29 +263,46 @@ export class KeywordIndex {
     return result;
   }
 
-  /** Passages by BM25 score for any of the tokens (OR), best first. */
-  search(tokens: string[], k: number): Array<{ id: number; score: number }> {
+  /**
+   * Passages by BM25 score for any of the tokens (OR), best first. A
+   * passage's score is the sum of its terms' scores times the number of the
+   * question's terms it holds (coordination, as MiniSearch does).
+   */
+  search(tokens: string[], k: number, strategy: 'auto' | 'all' | 'pruned' = 'auto'): Array<{ id: number; score: number }> {
+    const n = this.documentCount;
+    if (this.norm.length !== n) this.norm = normalisation(this.lengths, this.averageLength);
+    const terms: QueryTerm[] = [];
+    let postings = 0;
+    for (const token of new Set(tokens)) {
+      const id = this.termId(token);
+      if (id < 0) continue;
+      const df = this.counts[id]!;
+      terms.push({ id, idf: Math.log(1 + (n - df + 0.5) / (df + 0.5)) });
+      postings += df;
+    }
+    if (k <= 0 || terms.length === 0) return [];
+    // Both give the same ranking (the strategy is a parameter for tests).
+    const all = strategy === 'all' || (strategy === 'auto' && postings <= EXHAUSTIVE_POSTINGS);
+    return all ? this.scoreAll(terms, k) : this.scorePruned(terms, k);
+  }
+
+  /** Every posting of every term, term by term: quickest when the lists are short. */
+  private scoreAll(terms: QueryTerm[], k: number): Array<{ id: number; score: number }> {
     const n = this.documentCount;
     // Reused across calls: searching is synchronous, so no two searches share them at once.
     if (this.scratch.length !== n) {
       this.scratch = new Float64Array(n);
       this.matched = new Uint16Array(n);
       this.touched = new Uint32Array(n);
-      // BM25's length normalisation of each passage, computed once rather than per posting.
-      this.norm = Float64Array.from(this.lengths, (length) => K1 * (1 - B + (B * length) / this.averageLength));
     }
     const { scratch: scores, matched, touched, norm, postingBytes: bytes, weightValues } = this;
     let touchedCount = 0;
-    for (const token of new Set(tokens)) {
-      const id = this.termId(token);
-      if (id < 0) continue;
+    for (const { id, idf } of terms) {
       const df = this.counts[id]!;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
       let at = this.starts[id]!;
       let doc = 0;
-      // The hot loop (a common bigram has postings in a good share of all passages): one-byte
-      // varints, the usual case, take the short path.
       for (let i = 0; i < df; i++) {
+        // One-byte varints, the usual case, take the short path.
         let b = bytes[at++]!;
         let v = b;
         if (b & 0x80) {
@@ -260,36 +317,230 @@ export class KeywordIndex {
           for (let shift = 7; b & 0x80; shift += 7) extra += ((b = bytes[at++]!) & 0x7f) * 2 ** shift;
           w += extra;
         }
-        const tf = weightValues[w]!;
         const m = matched[doc]!;
         if (m === 0) touched[touchedCount++] = doc;
         matched[doc] = m + 1;
-        scores[doc] = scores[doc]! + idf * (DELTA + (tf * (K1 + 1)) / (tf + norm[doc]!));
+        scores[doc] = scores[doc]! + termScore(idf, weightValues[w]!, norm[doc]!);
       }
     }
-    // Keep the k best in a small sorted array; most candidates fail the first comparison.
-    const best: Array<{ id: number; score: number }> = [];
-    let floor = -Infinity;
+    const best = new TopK(k);
     for (let t = 0; t < touchedCount; t++) {
       const doc = touched[t]!;
-      // Passages matching more of the question's terms rank higher (coordination, as MiniSearch does).
-      const score = scores[doc]! * matched[doc]!;
+      best.offer(doc, scores[doc]! * matched[doc]!);
       scores[doc] = 0;
       matched[doc] = 0;
-      if (score < floor || (best.length === k && !better(score, doc, best[k - 1]!))) continue;
-      let slot = best.length === k ? k - 1 : best.length;
-      while (slot > 0 && better(score, doc, best[slot - 1]!)) slot--;
-      best.splice(slot, 0, { id: doc, score });
-      if (best.length > k) best.pop();
-      if (best.length === k) floor = best[k - 1]!.score;
     }
-    return best;
+    return best.items;
+  }
+
+  /**
+   * The same ranking as scoreAll, without reading most postings of common
+   * terms (MaxScore, Turtle & Flood 1995, with coordination in the bound).
+   * Passages are visited in id order. Terms are ordered by the most they can
+   * add; once the k-th best score is known, the weakest terms whose bounds
+   * together (times their number) cannot reach it are "non-essential": a
+   * passage holding only those cannot enter the top k, so candidates come from
+   * the other lists alone, and non-essential lists are only looked up — jumping
+   * over whole blocks — for candidates that can still make it.
+   */
+  private scorePruned(terms: QueryTerm[], k: number): Array<{ id: number; score: number }> {
+    const cursors: Cursor[] = terms
+      .map(({ id, idf }, index) => ({
+        index,
+        idf,
+        bound: idf * (DELTA + this.maxTfPart[id]!),
+        at: this.starts[id]!,
+        doc: 0,
+        tf: 0,
+        i: -1,
+        df: this.counts[id]!,
+        first: this.blockFirst[id]!,
+        blocks: this.blockFirst[id + 1]! - this.blockFirst[id]!,
+      }))
+      .sort((a, b) => a.bound - b.bound);
+    const t = cursors.length;
+    // below[j]: the most the j weakest terms can add to a passage's sum.
+    const below = new Float64Array(t + 1);
+    for (let j = 0; j < t; j++) below[j + 1] = below[j]! + cursors[j]!.bound;
+    for (const c of cursors) this.step(c);
+    const norm = this.norm;
+    const parts = new Float64Array(t);
+    const has = new Uint8Array(t);
+    const best = new TopK(k);
+    let threshold = 0;
+    let essential = 0;
+    for (;;) {
+      let doc = END;
+      for (let j = essential; j < t; j++) if (cursors[j]!.doc < doc) doc = cursors[j]!.doc;
+      if (doc === END) break;
+      let sum = 0;
+      let count = 0;
+      for (let j = essential; j < t; j++) {
+        const c = cursors[j]!;
+        if (c.doc !== doc) continue;
+        const part = termScore(c.idf, c.tf, norm[doc]!);
+        parts[c.index] = part;
+        has[c.index] = 1;
+        sum += part;
+        count++;
+        this.step(c);
+      }
+      let possible = true;
+      for (let j = essential - 1; j >= 0; j--) {
+        if (!reaches((sum + below[j + 1]!) * (count + j + 1), threshold)) {
+          possible = false;
+          break;
+        }
+        const c = cursors[j]!;
+        this.seek(c, doc);
+        if (c.doc !== doc) continue;
+        const part = termScore(c.idf, c.tf, norm[doc]!);
+        parts[c.index] = part;
+        has[c.index] = 1;
+        sum += part;
+        count++;
+      }
+      if (possible) {
+        // Summed in the question's term order, as scoreAll does, so both give the same floating-point score.
+        let exact = 0;
+        for (let j = 0; j < t; j++) if (has[j]) exact += parts[j]!;
+        if (best.offer(doc, exact * count) && best.full) {
+          threshold = best.floor;
+          while (essential < t && !reaches(below[essential + 1]! * (essential + 1), threshold)) essential++;
+        }
+      }
+      has.fill(0);
+    }
+    return best.items;
+  }
+
+  /** Moves a cursor to its next posting (past the end: doc END). */
+  private step(c: Cursor): void {
+    if (++c.i >= c.df) {
+      c.doc = END;
+      return;
+    }
+    const bytes = this.postingBytes;
+    let b = bytes[c.at++]!;
+    let v = b;
+    if (b & 0x80) {
+      v = b & 0x7f;
+      for (let shift = 7; b & 0x80; shift += 7) v += ((b = bytes[c.at++]!) & 0x7f) * 2 ** shift;
+    }
+    let w = v & 3;
+    c.doc += (v - w) / 4;
+    if (w === 3) {
+      b = bytes[c.at++]!;
+      let extra = b & 0x7f;
+      for (let shift = 7; b & 0x80; shift += 7) extra += ((b = bytes[c.at++]!) & 0x7f) * 2 ** shift;
+      w += extra;
+    }
+    c.tf = this.weightValues[w]!;
+  }
+
+  /** Moves a cursor to its first posting at or after passage `doc`, jumping over blocks that end before it. */
+  private seek(c: Cursor, doc: number): void {
+    if (c.doc >= doc) return;
+    if (c.blocks > 0) {
+      let block = Math.floor(c.i / BLOCK);
+      if (this.blockLast[c.first + block]! < doc) {
+        do block++;
+        while (block < c.blocks && this.blockLast[c.first + block]! < doc);
+        if (block === c.blocks) {
+          c.doc = END;
+          c.i = c.df;
+          return;
+        }
+        c.at = this.blockByte[c.first + block]!;
+        c.doc = this.blockLast[c.first + block - 1]!;
+        c.i = block * BLOCK - 1;
+        this.step(c);
+      }
+    }
+    while (c.doc < doc) this.step(c);
   }
 
   private scratch = new Float64Array(0);
   private matched = new Uint16Array(0);
   private touched = new Uint32Array(0);
-  private norm = new Float64Array(0);
+  /** BM25's length normalisation of each passage, computed once rather than per posting. */
+  private norm: Float64Array = new Float64Array(0);
+}
+
+/** Postings per skip block (see blockFirst). */
+const BLOCK = 64;
+/** Below this many postings in all, scoring every one is quicker than pruning. */
+const EXHAUSTIVE_POSTINGS = 20_000;
+const END = Number.POSITIVE_INFINITY;
+
+interface QueryTerm {
+  id: number;
+  idf: number;
+}
+
+/** A place in one term's postings during a pruned search. */
+interface Cursor {
+  /** The term's position in the question. */
+  index: number;
+  idf: number;
+  /** The most this term adds to a passage's sum. */
+  bound: number;
+  /** Byte of the next posting. */
+  at: number;
+  /** Current passage (END past the last). */
+  doc: number;
+  tf: number;
+  /** Index of the current posting. */
+  i: number;
+  df: number;
+  first: number;
+  blocks: number;
+}
+
+function normalisation(lengths: Float32Array, averageLength: number): Float64Array {
+  return Float64Array.from(lengths, (length) => K1 * (1 - B + (B * length) / averageLength));
+}
+
+/** The tf part of BM25: below K1 + 1, whatever the term frequency. */
+function tfPart(tf: number, norm: number): number {
+  return (tf * (K1 + 1)) / (tf + norm);
+}
+
+function termScore(idf: number, tf: number, norm: number): number {
+  return idf * (DELTA + tfPart(tf, norm));
+}
+
+/** Whether an upper bound may still reach the threshold; a hair of slack covers bounds summed in another order. */
+function reaches(bound: number, threshold: number): boolean {
+  return bound * (1 + 1e-9) >= threshold;
+}
+
+/** The k best passages, kept sorted; ties go to the lower passage id, so results are stable. */
+class TopK {
+  readonly items: Array<{ id: number; score: number }> = [];
+
+  constructor(private readonly k: number) {}
+
+  get full(): boolean {
+    return this.items.length === this.k;
+  }
+
+  /** The k-th best score (meaningful once full). */
+  get floor(): number {
+    return this.items[this.items.length - 1]!.score;
+  }
+
+  /** Adds a passage if it ranks among the k best; says whether it did. */
+  offer(id: number, score: number): boolean {
+    const items = this.items;
+    const k = this.k;
+    if (items.length === k && !better(score, id, items[k - 1]!)) return false;
+    let slot = items.length === k ? k - 1 : items.length;
+    while (slot > 0 && better(score, id, items[slot - 1]!)) slot--;
+    items.splice(slot, 0, { id, score });
+    if (items.length > k) items.pop();
+    return true;
+  }
 }
 
 /** Unsigned LEB128 varints into a growing byte buffer. */

@@ -58,14 +58,14 @@ async function loadGeneration(options: LoadOptions, manifest: Manifest | null): 
   const dir = path.join(indexDir, manifest.generation);
   const file = (name: string) => path.join(dir, name);
   try {
-    // The graph's file is checked while the other two are read and parsed.
-    const [store, keywords] = await Promise.all([
+    // The graph is checked, then read by hnswlib on libuv's thread pool, while
+    // this thread reads and parses the other two files.
+    const [store, keywords, vectors] = await Promise.all([
       readChecked(dir, manifest, FILES.store).then((bytes) => parseStore(bytes)),
       readChecked(dir, manifest, FILES.keyword).then((bytes) => KeywordIndex.deserialize(bytes)),
-      checkStreamed(dir, manifest, FILES.hnsw),
+      // hnswlib parses its file natively and may crash on a damaged one: only a verified file reaches it.
+      checkStreamed(dir, manifest, FILES.hnsw).then(() => loadVectorIndex(file(FILES.hnsw), manifest.dims, options.hnswEf)),
     ]);
-    // hnswlib parses its file natively and may crash on a damaged one: only a verified file reaches it.
-    const vectors = loadVectorIndex(file(FILES.hnsw), manifest.dims, options.hnswEf);
     const n = manifest.counts.passages;
     if (store.passages.length !== n || vectors.getCurrentCount() !== n || keywords.documentCount !== n) {
       throw new Error(`parts disagree on the passage count (manifest ${n}, store ${store.passages.length}, vectors ${vectors.getCurrentCount()}, keywords ${keywords.documentCount})`);

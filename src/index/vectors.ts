@@ -23,9 +23,10 @@ export function buildVectorIndex(vectors: Float32Array[], dims: number, onProgre
   return index;
 }
 
-export function loadVectorIndex(file: string, dims: number, ef: number): VectorIndex {
+/** Reads the graph on libuv's thread pool: a large index loads while the caller's thread parses the rest. */
+export async function loadVectorIndex(file: string, dims: number, ef: number): Promise<VectorIndex> {
   const index = new HierarchicalNSW('cosine', dims);
-  index.readIndexSync(file);
+  await index.readIndex(file);
   // hnswlib resets ef to 10 on load, which loses recall: set it every time.
   index.setEf(ef);
   return index;

@@ -51,4 +51,12 @@ describe('keyword search with pruning (MaxScore over skip blocks)', () => {
     expect(hits[0]!.id).toBe(sources.length);
     expect(hits).toEqual(late.search(['独一无二', common], 3, 'all'));
   });
+
+  it('lists the passages holding every bigram of a word, as intersecting the full lists does', () => {
+    for (const word of [...vocabulary.slice(0, 20), vocabulary[0]! + vocabulary[1]!, '不在词表', '党']) {
+      const lists = [...word].slice(0, -1).map((_, i) => new Set(index.postings(`#${word.slice(i, i + 2)}`)));
+      const expected = word.length < 2 ? [] : [...lists[0]!].filter((id) => lists.every((l) => l.has(id)));
+      expect(index.passagesWithBigramsOf(word)).toEqual(expected);
+    }
+  });
 });

@@ -246,21 +246,45 @@ export class KeywordIndex {
    * character bigrams (a superset; callers confirm on the text).
    */
   passagesWithBigramsOf(word: string): number[] {
-    const lists = [];
-    for (let i = 0; i + 1 < word.length; i++) lists.push(this.postings(`#${word.slice(i, i + 2)}`));
-    if (lists.length === 0) return [];
-    lists.sort((a, b) => a.length - b.length);
-    let result = Array.from(lists[0]!);
-    for (const list of lists.slice(1)) {
-      const next: number[] = [];
-      let j = 0;
-      for (const doc of result) {
-        while (j < list.length && list[j]! < doc) j++;
-        if (j < list.length && list[j] === doc) next.push(doc);
+    const ids: number[] = [];
+    for (let i = 0; i + 1 < word.length; i++) ids.push(this.termId(`#${word.slice(i, i + 2)}`));
+    if (ids.length === 0) return [];
+    if (ids.some((id) => id < 0)) return [];
+    // The rarest list leads; the others are only looked up at its passages, jumping over blocks.
+    const cursors = [...new Set(ids)].map((id) => this.cursor(id, 0)).sort((a, b) => a.df - b.df);
+    const [lead, ...rest] = cursors;
+    const result: number[] = [];
+    for (this.step(lead!); lead!.doc !== END; this.step(lead!)) {
+      const doc = lead!.doc;
+      let all = true;
+      for (const c of rest) {
+        if (c.i < 0) this.step(c);
+        this.seek(c, doc);
+        if (c.doc !== doc) {
+          all = false;
+          if (c.doc === END) return result;
+          break;
+        }
       }
-      result = next;
+      if (all) result.push(doc);
     }
     return result;
+  }
+
+  /** A cursor before the first posting of term `id`. */
+  private cursor(id: number, index: number, idf = 0): Cursor {
+    return {
+      index,
+      idf,
+      bound: idf * (DELTA + this.maxTfPart[id]!),
+      at: this.starts[id]!,
+      doc: 0,
+      tf: 0,
+      i: -1,
+      df: this.counts[id]!,
+      first: this.blockFirst[id]!,
+      blocks: this.blockFirst[id + 1]! - this.blockFirst[id]!,
+    };
   }
 
   /**
@@ -344,20 +368,7 @@ export class KeywordIndex {
    * over whole blocks — for candidates that can still make it.
    */
   private scorePruned(terms: QueryTerm[], k: number): Array<{ id: number; score: number }> {
-    const cursors: Cursor[] = terms
-      .map(({ id, idf }, index) => ({
-        index,
-        idf,
-        bound: idf * (DELTA + this.maxTfPart[id]!),
-        at: this.starts[id]!,
-        doc: 0,
-        tf: 0,
-        i: -1,
-        df: this.counts[id]!,
-        first: this.blockFirst[id]!,
-        blocks: this.blockFirst[id + 1]! - this.blockFirst[id]!,
-      }))
-      .sort((a, b) => a.bound - b.bound);
+    const cursors = terms.map(({ id, idf }, index) => this.cursor(id, index, idf)).sort((a, b) => a.bound - b.bound);
     const t = cursors.length;
     // below[j]: the most the j weakest terms can add to a passage's sum.
     const below = new Float64Array(t + 1);

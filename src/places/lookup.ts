@@ -1,5 +1,6 @@
 // Region lookup: exact resolution of user-given names, autocomplete suggestions, and place mentions in
 // Chinese and English text. Pure functions over the gazetteer, which is loaded once on first use.
+import { Lru } from '../lru.js';
 import { toSimplified } from '../text/text.js';
 import { dictionaryEntries, segmenter } from '../text/tokens.js';
 import { loadGazetteer, type Region } from './gazetteer.js';
@@ -553,6 +554,18 @@ function contextAllows(text: string, form: string, end: number): boolean {
  * - one-character names and abbreviations never match; street names (南京路) and 吉林市场/河北区域 are rejected.
  */
 export function findRegionMentions(text: string): RegionMention[] {
+  let found = mentionsByText.get(text);
+  if (!found) {
+    found = Object.freeze(scanRegionMentions(text).map((m) => Object.freeze(m))) as RegionMention[];
+    mentionsByText.set(text, found);
+  }
+  return found;
+}
+
+/** Answering looks at the same passages' places again and again (a text's mentions never change): the last few thousand are kept. */
+const mentionsByText = new Lru<string, RegionMention[]>(4096);
+
+function scanRegionMentions(text: string): RegionMention[] {
   const idx = getIndex();
   const n = text.length;
 

@@ -1,6 +1,7 @@
 // Chinese keyword tokens for the keyword index and for queries: jieba words
 // (search mode, so 党委书记 also yields 党委 and 书记) plus character bigrams,
 // which catch names and terms jieba's dictionary does not know.
+import { Lru } from '../lru.js';
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import { toSimplified } from './text.js';
@@ -29,8 +30,13 @@ function isUseful(token: string): boolean {
 
 /** Matching form of a text: simplified characters, lower-case, full-width letters and digits folded. */
 export function matchingForm(text: string): string {
-  return toSimplified(text.normalize('NFKC')).toLowerCase();
+  let form = forms.get(text);
+  if (form === undefined) forms.set(text, (form = toSimplified(text.normalize('NFKC')).toLowerCase()));
+  return form;
 }
+
+/** The same passages are matched again and again while answering: their forms are kept (a bounded cache). */
+const forms = new Lru<string, string>(4096);
 
 export function tokenize(text: string): string[] {
   const form = matchingForm(text);

@@ -380,20 +380,27 @@ export class KeywordIndex {
     const best = new TopK(k);
     let threshold = 0;
     let essential = 0;
+    let doc = END;
+    let sum = 0;
+    let count = 0;
+    // A term found at the current passage: its score part, kept by its position in the question.
+    const take = (c: Cursor) => {
+      const part = termScore(c.idf, c.tf, norm[doc]!);
+      parts[c.index] = part;
+      has[c.index] = 1;
+      sum += part;
+      count++;
+    };
     for (;;) {
-      let doc = END;
+      doc = END;
       for (let j = essential; j < t; j++) if (cursors[j]!.doc < doc) doc = cursors[j]!.doc;
       if (doc === END) break;
-      let sum = 0;
-      let count = 0;
+      sum = 0;
+      count = 0;
       for (let j = essential; j < t; j++) {
         const c = cursors[j]!;
         if (c.doc !== doc) continue;
-        const part = termScore(c.idf, c.tf, norm[doc]!);
-        parts[c.index] = part;
-        has[c.index] = 1;
-        sum += part;
-        count++;
+        take(c);
         this.step(c);
       }
       let possible = true;
@@ -404,12 +411,7 @@ export class KeywordIndex {
         }
         const c = cursors[j]!;
         this.seek(c, doc);
-        if (c.doc !== doc) continue;
-        const part = termScore(c.idf, c.tf, norm[doc]!);
-        parts[c.index] = part;
-        has[c.index] = 1;
-        sum += part;
-        count++;
+        if (c.doc === doc) take(c);
       }
       if (possible) {
         // Summed in the question's term order, as scoreAll does, so both give the same floating-point score.

@@ -7,10 +7,8 @@ import { KeywordIndex } from './keyword.js';
 const characters = '党员干部主题教育学习实践调研整改落实群众服务乡村振兴组织建设领导班子会议部署推进工作问题清单检视';
 function corpus(passages: number, seed: number) {
   const next = random(seed);
-  const word = () => {
-    const rank = Math.floor(characters.length ** next()) % characters.length;
-    return characters[rank]! + characters[(rank * 7 + 3) % characters.length]!;
-  };
+  const character = () => characters[Math.floor(characters.length ** next()) - 1]!;
+  const word = () => character() + character();
   return Array.from({ length: passages }, () => ({
     text: Array.from({ length: 3 + Math.floor(next() * 40) }, word).join('，'),
     regions: next() < 0.1 ? ['河北'] : [],
@@ -40,6 +38,25 @@ describe('keyword search with pruning (MaxScore over skip blocks)', () => {
       }
     }
     expect(compared).toBe(450);
+  });
+
+  it('reads under a third of the postings when rarer words decide the top passages', () => {
+    // A question made of one passage's rarer words, plus the three most common words of all, over a larger corpus.
+    const sources = corpus(30_000, 11);
+    const index = KeywordIndex.build(sources);
+    const vocabulary = [...new Set(sources.flatMap((s) => s.text.split('，')))];
+    const byFrequency = vocabulary.map((w) => [w, index.documentFrequency(w)] as const).sort((a, b) => b[1] - a[1]);
+    const common = byFrequency.slice(0, 3).map(([w]) => w);
+    const rare = new Set(byFrequency.filter(([, df]) => df < 100).map(([w]) => w));
+    const source = sources.find((p) => p.text.split('，').filter((w) => rare.has(w)).length >= 3)!;
+    const tokens = [...common, ...source.text.split('，').filter((w) => rare.has(w))];
+    const pruned = index.search(tokens, 5, 'pruned');
+    const { postings, read } = index.lastSearchStats();
+    expect(postings).toBeGreaterThan(5_000);
+    expect(read).toBeLessThan(postings / 3);
+    expect(pruned[0]!.id).toBe(sources.indexOf(source));
+    expect(pruned).toEqual(index.search(tokens, 5, 'all'));
+    expect(index.lastSearchStats()).toEqual({ postings, read: postings });
   });
 
   it('finds the same passages after jumping over blocks to the end of long lists', () => {

@@ -307,6 +307,7 @@ export class KeywordIndex {
     if (k <= 0 || terms.length === 0) return [];
     // Both give the same ranking (the strategy is a parameter for tests).
     const all = strategy === 'all' || (strategy === 'auto' && postings <= EXHAUSTIVE_POSTINGS);
+    this.stats = { postings, read: 0 };
     return all ? this.scoreAll(terms, k) : this.scorePruned(terms, k);
   }
 
@@ -323,6 +324,7 @@ export class KeywordIndex {
     let touchedCount = 0;
     for (const { id, idf } of terms) {
       const df = this.counts[id]!;
+      this.stats.read += df;
       let at = this.starts[id]!;
       let doc = 0;
       for (let i = 0; i < df; i++) {
@@ -429,6 +431,7 @@ export class KeywordIndex {
 
   /** Moves a cursor to its next posting (past the end: doc END). */
   private step(c: Cursor): void {
+    this.stats.read++;
     if (++c.i >= c.df) {
       c.doc = END;
       return;
@@ -473,6 +476,12 @@ export class KeywordIndex {
     while (c.doc < doc) this.step(c);
   }
 
+  /** How many postings the last search's terms hold, and how many it read (for tests and benchmarks). */
+  lastSearchStats(): { postings: number; read: number } {
+    return { ...this.stats };
+  }
+
+  private stats = { postings: 0, read: 0 };
   private scratch = new Float64Array(0);
   private matched = new Uint16Array(0);
   private touched = new Uint32Array(0);

@@ -7,7 +7,7 @@ import { searchKeywords } from '../index/keyword.js';
 import type { LoadedIndex } from '../index/load.js';
 import { matchingForm, tokenize } from '../text/tokens.js';
 import { placeById, regionByName, regionPath } from '../places/lookup.js';
-import { allPlaces } from '../places/tags.js';
+import { allPlaces, type PlaceTags } from '../places/tags.js';
 import { searchVectors } from '../index/vectors.js';
 import { askedFor } from './answer-kind.js';
 import { answerSpan, spanQuestion } from './answer-span.js';
@@ -173,19 +173,21 @@ function placeEvidence(index: LoadedIndex): VerdictContext & { namesPlaces: (hit
   const nameOf = (id: string) => placeById(id)?.name;
   // Names of the places stored in the tags (decided once in the corpus step; nothing is re-read from the text here).
   const names = (ids: readonly string[]) => new Set(ids.map(nameOf).filter((n): n is string => !!n));
-  const tagNames = (id: number) => names(allPlaces(store.passages[id]!.places));
+  // Passages share a few distinct tag objects (the store makes one per distinct pair): names are worked out once per object.
+  const namesByTags = new Map<PlaceTags, Set<string>>();
+  const tagNames = (id: number) => {
+    const tags = store.passages[id]!.places;
+    let found = namesByTags.get(tags);
+    if (!found) namesByTags.set(tags, (found = names(allPlaces(tags))));
+    return found;
+  };
   const reportPlaces = new Map(store.reports.map((r) => [r.file, names(r.places)]));
   for (const p of store.passages) for (const name of tagNames(p.id)) reportPlaces.get(p.file)?.add(name);
   const provinces = (names: Set<string>) => [...names].filter((n) => regionByName(n)?.level === 1).length;
   // A report that surveys many provinces (a national round-up) says nothing about each paragraph's place.
   for (const [file, names] of reportPlaces) if (provinces(names) > 2) reportPlaces.set(file, new Set());
   const focused = new Set([...reportPlaces].filter(([, names]) => provinces(names) === 1).map(([file]) => file));
-  const own = new Lru<number, Set<string>>(4096);
-  const ownPlaces = (id: number) => {
-    let found = own.get(id);
-    if (!found) own.set(id, (found = tagNames(id)));
-    return found;
-  };
+  const ownPlaces = tagNames;
   const mentions = (id: number, place: string) => {
     const p = store.passages[id]!;
     return reportPlaces.get(p.file)!.has(place) || ownPlaces(id).has(place) || matchingForm(p.text).includes(place);
@@ -201,7 +203,7 @@ function placeEvidence(index: LoadedIndex): VerdictContext & { namesPlaces: (hit
       return r !== null && r.level >= target.level && !regionPath(r).some((a) => a.name === place);
     });
   };
-  const corpusPlaces = new Set(store.passages.flatMap((p) => allPlaces(p.places).map(nameOf).filter((n): n is string => !!n)));
+  const corpusPlaces = new Set([...namesByTags.values()].flatMap((names) => [...names]));
   const frequency = wordFrequency((t) => index.keywords.documentFrequency(t));
   return {
     corpusPlaces,

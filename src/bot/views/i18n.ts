@@ -2,6 +2,7 @@
 // Labels are written once in simplified Chinese and English; traditional ones are converted
 // with OpenCC. Quotes and report titles are never translated or converted.
 import * as OpenCC from 'opencc-js';
+import { toSimplified } from '../../text/text.js';
 
 export type Lang = 'zh-CN' | 'zh-TW' | 'en';
 
@@ -15,7 +16,6 @@ export function langFromLocale(locale: string | null | undefined): Lang {
 
 const HAN = /\p{Script=Han}/gu;
 const LATIN_WORD = /[A-Za-z]{2,}/g;
-const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 
 /**
  * The language of a typed question (mentions and DMs carry no usable locale): Chinese when Han
@@ -31,7 +31,10 @@ export function langOfText(text: string): Lang {
 
 export const isChinese = (lang: Lang): boolean => lang !== 'en';
 
-const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
+// Made when a reply is first needed in traditional Chinese: simplified→traditional needs OpenCC's
+// phrase table, about 65 MB that a bot whose users all write simplified never uses.
+let traditionalConverter: ((text: string) => string) | null = null;
+const toTraditional = (text: string) => (traditionalConverter ??= OpenCC.Converter({ from: 'cn', to: 'tw' }))(text);
 
 /** A label in each language; functions take the values they format. */
 type Labels = typeof zh;

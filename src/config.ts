@@ -20,7 +20,7 @@ const schema = z.object({
   SEARCH_TOP_K: z.coerce.number().int().min(1).max(50).default(5),
   /** Candidates taken from each of the vector and keyword indexes before fusion. */
   SEARCH_CANDIDATES: z.coerce.number().int().min(5).max(500).default(40),
-  /** hnswlib search breadth: 1000 keeps recall@10 ≥ 0.99 at 100k passages for ~1.4 ms a search (npm run bench); hnswlib resets it to 10 on load, so it is set every time. */
+  /** HNSW search breadth (layer 0): higher finds more of the true nearest passages, slower; README's Performance section has the measured trade. */
   HNSW_EF: z.coerce.number().int().min(128).max(5000).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DISCORD_TOKEN: z.string().optional(),

@@ -97,7 +97,7 @@ async function buildSynthetic(indexDir: string, passages: number, realIndexDir: 
   const { readVectors } = await import('../index/vectors.js');
   const { perturbedEmbedder, writeSyntheticReports } = await import('./synthetic.js');
   const realManifest = (await readManifest(realIndexDir))!;
-  const real = readVectors(path.join(realIndexDir, realManifest.generation, FILES.hnsw), realManifest.dims);
+  const real = readVectors(path.join(realIndexDir, realManifest.generation, FILES.vectors), realManifest.dims);
   const corpus = await readCorpus(path.join(PROJECT_ROOT, 'data'));
   const dataDir = path.join(indexDir, '..', `data-${passages}`);
   await writeSyntheticReports(dataDir, corpus.paragraphs.map((p) => p.text), passages);
@@ -180,7 +180,7 @@ async function serve(indexDir: string) {
 
   // Recall@10 of the HNSW graph against exact search, with the real query embeddings.
   const manifest = index.manifest;
-  const vectors = readVectors(path.join(indexDir, manifest.generation, FILES.hnsw), manifest.dims);
+  const vectors = readVectors(path.join(indexDir, manifest.generation, FILES.vectors), manifest.dims);
   const exact = new hnswlib.BruteforceSearch('cosine', manifest.dims);
   exact.initIndex(vectors.length);
   vectors.forEach((v, i) => exact.addPoint(Array.from(v), i));
@@ -190,7 +190,7 @@ async function serve(indexDir: string) {
     const v = Array.from(await embedder.embedQuery(q));
     const k = Math.min(10, vectors.length);
     const truth = new Set(exact.searchKnn(v, k).neighbors);
-    found += index.vectors.searchKnn(v, k).neighbors.filter((id) => truth.has(id)).length;
+    found += index.vectors.search(Float32Array.from(v), k).filter((hit) => truth.has(hit.id)).length;
     wanted += k;
   }
 

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { baseConfig, build, copyOfReports, load, sharedEmbedder, tempDir } from '../../test/support/index-fixture.js';
 import { buildIndex } from './build.js';
 import { IndexError, readManifest } from './manifest.js';
+import { FILES } from './store.js';
 
 describe('building the index', () => {
   let dataDir: string;
@@ -19,8 +20,8 @@ describe('building the index', () => {
     expect(result.manifest.counts).toMatchObject({ reports: 5, paragraphs: 78 });
     expect(result.manifest.dims).toBe(512);
     const index = await load(indexDir);
-    expect(index.vectors.getCurrentCount()).toBe(result.manifest.counts.passages);
-    expect(index.vectors.getEf()).toBeGreaterThanOrEqual(128);
+    expect(index.vectors.count).toBe(result.manifest.counts.passages);
+    expect(index.vectors.ef).toBeGreaterThanOrEqual(128);
     expect(index.keywords.documentCount).toBe(result.manifest.counts.passages);
   });
 
@@ -72,12 +73,20 @@ describe('building the index', () => {
 
   it('refuses a damaged index with a message to rebuild', async () => {
     const manifest = (await readManifest(indexDir))!;
-    const hnsw = path.join(indexDir, manifest.generation, 'hnsw.bin');
-    const bytes = await readFile(hnsw);
-    await writeFile(hnsw, bytes.subarray(0, bytes.length / 2));
+    const graph = path.join(indexDir, manifest.generation, FILES.graph);
+    const bytes = await readFile(graph);
+    await writeFile(graph, bytes.subarray(0, bytes.length / 2));
     await expect(load(indexDir)).rejects.toThrow(IndexError);
-    await expect(load(indexDir)).rejects.toThrow(/truncated.*npm run index/);
-    await writeFile(hnsw, bytes);
+    await expect(load(indexDir)).rejects.toThrow(/graph\.bin .*truncated.*npm run index/);
+    await writeFile(graph, bytes);
+    // The float16 vectors are not loaded, but they are checked.
+    const halves = path.join(indexDir, manifest.generation, FILES.vectors);
+    const original = await readFile(halves);
+    const flipped = Buffer.from(original);
+    flipped[flipped.length - 3]! ^= 0x40;
+    await writeFile(halves, flipped);
+    await expect(load(indexDir)).rejects.toThrow(/vectors\.f16 does not match its checksum \(corrupted\).*npm run index/);
+    await writeFile(halves, original);
     await expect(load(indexDir)).resolves.toBeTruthy();
   });
 

@@ -14,7 +14,7 @@ import { KeywordIndex, type KeywordSource } from './keyword.js';
 import { acquireBuildLock, type ReleaseLock } from './lock.js';
 import { describeFile, INDEX_FORMAT_VERSION, IndexError, matchesFile, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { FILES, parseStore, serializeStore, type Store } from './store.js';
-import { buildVectorIndex, readVectors } from './vectors.js';
+import { readHnswlibVectors, readVectors, writeVectorIndex } from './vectors.js';
 
 export interface BuildOptions {
   dataDir: string;
@@ -159,7 +159,7 @@ async function build(options: BuildOptions, stillLocked: () => void): Promise<Bu
     const allVectors = vectors as Float32Array[];
     const store: Store = { reports: corpus.reports, paragraphs: corpus.paragraphs, passages: corpus.passages };
     await writeFile(path.join(dir, FILES.store), serializeStore(store));
-    buildVectorIndex(allVectors, dims, (done) => options.onProgress?.({ phase: 'graph', done, total: allVectors.length })).writeIndexSync(path.join(dir, FILES.hnsw));
+    await writeVectorIndex(dir, allVectors, dims, (done) => options.onProgress?.({ phase: 'graph', done, total: allVectors.length }));
     await writeFile(path.join(dir, FILES.keyword), KeywordIndex.build(keywordSources(corpus)).serialize());
     files = await syncAndDescribe(dir);
   } catch (error) {
@@ -241,10 +241,12 @@ async function previousEmbeddings(indexDir: string, manifest: Manifest): Promise
       vectors = Array.from({ length: flat.length / (manifest.dims * 4) }, (_, i) => new Float32Array(flat.buffer.slice(flat.byteOffset + i * manifest.dims * 4, flat.byteOffset + (i + 1) * manifest.dims * 4)));
     } else {
       const store = await verified(FILES.store);
+      if (!store) return known;
+      const hnswlibFile = manifest.files?.[OLD_HNSW] !== undefined;
       // hnswlib parses its file natively: only a file matching its checksum reaches it.
-      if (!store || !(await verified(FILES.hnsw))) return known;
+      if (!(await verified(hnswlibFile ? OLD_HNSW : FILES.vectors))) return known;
       hashes = parseStore(store).passages.map((p) => p.hash);
-      vectors = readVectors(path.join(dir, FILES.hnsw), manifest.dims);
+      vectors = hnswlibFile ? readHnswlibVectors(path.join(dir, OLD_HNSW), manifest.dims) : readVectors(path.join(dir, FILES.vectors), manifest.dims);
     }
     if (vectors.length !== hashes.length) return known;
     hashes.forEach((hash, i) => known.set(hash, vectors[i]!));
@@ -257,6 +259,8 @@ async function previousEmbeddings(indexDir: string, manifest: Manifest): Promise
 /** Files of format 6 and earlier, read only to reuse their embeddings. */
 const OLD_VECTORS = 'vectors.f32';
 const OLD_STORE = 'store.json';
+/** hnswlib's graph file with float32 vectors (formats 7 and 8), read only to reuse their embeddings. */
+const OLD_HNSW = 'hnsw.bin';
 
 /** Flushes the new files to disk before the manifest points at them, and records their sizes and hashes. */
 async function syncAndDescribe(dir: string): Promise<Manifest['files']> {

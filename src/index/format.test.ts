@@ -1,5 +1,5 @@
 // The on-disk format: the column container of the store, the delta/varint
-// keyword postings, each vector stored once (in hnsw.bin), and what happens to
+// keyword postings, the vectors (int8 in graph.bin, float16 in vectors.f16), and what happens to
 // an index of an older format (refused at load; re-indexing reuses its embeddings).
 import { createHash } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
@@ -9,7 +9,8 @@ import { build, copyOfReports, load, tempDir } from '../../test/support/index-fi
 import { decodeColumns, encodeColumns } from './columns.js';
 import { tokenize } from '../text/tokens.js';
 import { KeywordIndex } from './keyword.js';
-import { INDEX_FORMAT_VERSION, readManifest, writeManifest } from './manifest.js';
+import hnswlib from 'hnswlib-node';
+import { describeFile, INDEX_FORMAT_VERSION, readManifest, writeManifest } from './manifest.js';
 import { FILES, parseStore, serializeStore, type Store } from './store.js';
 import { readVectors } from './vectors.js';
 
@@ -113,7 +114,7 @@ describe('keyword postings (delta + varint)', () => {
 });
 
 describe('the index on disk', () => {
-  it('stores each vector once (in hnsw.bin); an older format is refused at load and re-indexing reuses its embeddings', async () => {
+  it('stores each vector in float16 (vectors.f16) beside the int8 search copy; an older format is refused at load and re-indexing reuses its embeddings', async () => {
     const dataDir = await copyOfReports();
     const indexDir = await tempDir('format-index');
     const first = await build(dataDir, indexDir);
@@ -121,7 +122,7 @@ describe('the index on disk', () => {
     expect((await readdir(generation)).sort()).toEqual(Object.values(FILES).sort());
     const store = parseStore(await readFile(path.join(generation, FILES.store)));
     expect(store.passages).toHaveLength(first.manifest.counts.passages);
-    const vectors = readVectors(path.join(generation, FILES.hnsw), first.manifest.dims);
+    const vectors = readVectors(path.join(generation, FILES.vectors), first.manifest.dims);
     expect(vectors).toHaveLength(store.passages.length);
     expect(Math.hypot(...vectors[0]!)).toBeCloseTo(1, 4);
 
@@ -140,6 +141,30 @@ describe('the index on disk', () => {
     expect(again.embedded).toBe(0);
     expect((await readManifest(indexDir))!.formatVersion).toBe(INDEX_FORMAT_VERSION);
     const index = await load(indexDir);
-    expect(index.vectors.getCurrentCount()).toBe(first.manifest.counts.passages);
+    expect(index.vectors.count).toBe(first.manifest.counts.passages);
+  }, 120_000);
+
+  it('re-indexing reuses the embeddings of a format-8 index (float32 vectors inside hnswlib\'s hnsw.bin)', async () => {
+    const dataDir = await copyOfReports();
+    const indexDir = await tempDir('format8-index');
+    const first = await build(dataDir, indexDir);
+    const generation = path.join(indexDir, first.manifest.generation);
+    const vectors = readVectors(path.join(generation, FILES.vectors), first.manifest.dims);
+    const graph = new hnswlib.HierarchicalNSW('cosine', first.manifest.dims);
+    graph.initIndex({ maxElements: vectors.length, m: 16, efConstruction: 50, randomSeed: 1 });
+    vectors.forEach((v, id) => graph.addPoint(Array.from(v), id));
+    graph.writeIndexSync(path.join(generation, 'hnsw.bin'));
+    const store = await readFile(path.join(generation, FILES.store));
+    const hnsw = await readFile(path.join(generation, 'hnsw.bin'));
+    await writeManifest(indexDir, { ...first.manifest, formatVersion: 8, files: { [FILES.store]: describeFile(store), 'hnsw.bin': describeFile(hnsw), [FILES.keyword]: first.manifest.files[FILES.keyword]! } });
+
+    await expect(load(indexDir)).rejects.toThrow(/format 8; this version of the bot reads format/);
+    const again = await build(dataDir, indexDir, () => Promise.reject(new Error('the model must not be needed: every embedding is reused')));
+    expect(again.embedded).toBe(0);
+    const reused = readVectors(path.join(indexDir, again.manifest.generation, FILES.vectors), first.manifest.dims);
+    // Through hnswlib's float32 (re-normalised) and back to float16: the same vectors within half precision.
+    expect(reused).toHaveLength(vectors.length);
+    const worst = Math.max(...reused.map((v, i) => Math.max(...v.map((x, d) => Math.abs(x - vectors[i]![d]!)))));
+    expect(worst).toBeLessThan(1e-3);
   }, 120_000);
 });

@@ -6,7 +6,7 @@ import { crc32 } from 'node:zlib';
 import { KeywordIndex } from './keyword.js';
 import { INDEX_FORMAT_VERSION, IndexError, readManifest, type FileCheck, type Manifest } from './manifest.js';
 import { FILES, parseStore, type Store } from './store.js';
-import { loadVectorIndex, type VectorIndex } from './vectors.js';
+import { VectorIndex } from './vectors.js';
 
 export interface LoadedIndex {
   manifest: Manifest;
@@ -56,19 +56,19 @@ async function loadGeneration(options: LoadOptions, manifest: Manifest | null): 
     );
   }
   const dir = path.join(indexDir, manifest.generation);
-  const file = (name: string) => path.join(dir, name);
   try {
-    // The graph is checked, then read by hnswlib on libuv's thread pool, while
-    // this thread reads and parses the other two files.
+    // The files are read on libuv's thread pool while this thread checks and
+    // parses those already read. The float16 vectors are only checked here:
+    // searches read a few of them by position.
     const [store, keywords, vectors] = await Promise.all([
       readChecked(dir, manifest, FILES.store).then((bytes) => parseStore(bytes)),
       readChecked(dir, manifest, FILES.keyword).then((bytes) => KeywordIndex.deserialize(bytes)),
-      // hnswlib parses its file natively and may crash on a damaged one: only a verified file reaches it.
-      checkStreamed(dir, manifest, FILES.hnsw).then(() => loadVectorIndex(file(FILES.hnsw), manifest.dims, options.hnswEf)),
+      checkStreamed(dir, manifest, FILES.vectors).then(() => VectorIndex.load(dir, options.hnswEf, (name, bytes) => verify(name, bytes, expectedOf(manifest, name)))),
     ]);
     const n = manifest.counts.passages;
-    if (store.passages.length !== n || vectors.getCurrentCount() !== n || keywords.documentCount !== n) {
-      throw new Error(`parts disagree on the passage count (manifest ${n}, store ${store.passages.length}, vectors ${vectors.getCurrentCount()}, keywords ${keywords.documentCount})`);
+    if (store.passages.length !== n || vectors.count !== n || keywords.documentCount !== n || vectors.dims !== manifest.dims) {
+      vectors.close();
+      throw new Error(`parts disagree on the passage count (manifest ${n}, store ${store.passages.length}, vectors ${vectors.count}, keywords ${keywords.documentCount})`);
     }
     return { manifest, store, vectors, keywords };
   } catch (error) {
@@ -85,9 +85,9 @@ function expectedOf(manifest: Manifest, name: string): FileCheck & { crc32: numb
 }
 
 /**
- * Checks a file hnswlib will read itself, through one reused buffer: neither a
- * second copy of the graph nor a trail of chunks for the garbage collector
- * adds to the process's peak memory.
+ * Checks a file that is not loaded (searches read parts of it), through one
+ * reused buffer: neither a copy of the file nor a trail of chunks for the
+ * garbage collector adds to the process's peak memory.
  */
 async function checkStreamed(dir: string, manifest: Manifest, name: string): Promise<void> {
   const expected = expectedOf(manifest, name);
@@ -110,12 +110,17 @@ async function checkStreamed(dir: string, manifest: Manifest, name: string): Pro
   if (crc !== expected.crc32) throw new Error(`${name} does not match its checksum (corrupted)`);
 }
 
+/** Refuses bytes whose size or checksum differs from the manifest's record of the file. */
+function verify(name: string, bytes: Uint8Array, expected: FileCheck & { crc32: number }): void {
+  if (bytes.length !== expected.bytes) throw new Error(`${name} has ${bytes.length} bytes, expected ${expected.bytes} (truncated?)`);
+  if (crc32(bytes) !== expected.crc32) throw new Error(`${name} does not match its checksum (corrupted)`);
+}
+
 /** A file of the generation, refused when its size or checksum differs from the manifest's record. */
 async function readChecked(dir: string, manifest: Manifest, name: string): Promise<Buffer> {
   const expected = expectedOf(manifest, name);
   const bytes = await readFile(path.join(dir, name)).catch(() => null);
   if (!bytes) throw new Error(`${name} is missing`);
-  if (bytes.length !== expected.bytes) throw new Error(`${name} has ${bytes.length} bytes, expected ${expected.bytes} (truncated?)`);
-  if (crc32(bytes) !== expected.crc32) throw new Error(`${name} does not match its checksum (corrupted)`);
+  verify(name, bytes, expected);
   return bytes;
 }

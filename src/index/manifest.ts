@@ -7,7 +7,7 @@ import path from 'node:path';
 import { crc32 } from 'node:zlib';
 
 /** Bump when the on-disk layout or the tokenizer changes: older indexes then need rebuilding. */
-export const INDEX_FORMAT_VERSION = 8;
+export const INDEX_FORMAT_VERSION = 9;
 
 export interface Manifest {
   formatVersion: number;

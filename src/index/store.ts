@@ -13,7 +13,10 @@ export interface Store {
 /** Generation folder file names. */
 export const FILES = {
   store: 'store.bin',
-  hnsw: 'hnsw.bin',
+  /** The HNSW graph's links and the int8 vectors it is searched with (vectors.ts). */
+  graph: 'graph.bin',
+  /** Every vector in float16: exact re-scoring of a search's best, and reuse when re-indexing. */
+  vectors: 'vectors.f16',
   keyword: 'keyword.bin',
 } as const;
 

@@ -8,7 +8,6 @@ import type { LoadedIndex } from '../index/load.js';
 import { matchingForm, tokenize } from '../text/tokens.js';
 import { placeById, regionByName, regionPath } from '../places/lookup.js';
 import { allPlaces, type PlaceTags } from '../places/tags.js';
-import { searchVectors } from '../index/vectors.js';
 import { askedFor } from './answer-kind.js';
 import { answerSpan, spanQuestion } from './answer-span.js';
 import { shownCount } from './shown.js';
@@ -80,7 +79,7 @@ export function createSearcher(index: LoadedIndex, embedder: Pick<Embedder, 'emb
     const vector = await cache.embed(embeddingText(query));
     await takeTurn();
     const t1 = performance.now();
-    const vectorHits = searchVectors(index.vectors, vector, settings.candidates);
+    const vectorHits = index.vectors.search(vector, settings.candidates);
     const t2 = performance.now();
     const keyword = searchKeywords(index.keywords, tokens, settings.candidates);
     const t3 = performance.now();

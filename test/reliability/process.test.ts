@@ -49,7 +49,7 @@ describe('start-up with an unusable index (default: refuse)', () => {
   // (A missing index is not unusable: the first run builds it — see test/faults.test.ts.)
   it('truncated file, mismatched model hash: exit 1 saying to run npm run index; never connects', async () => {
     const truncated = await damagedIndex(async (dir, gen) => {
-      const file = path.join(dir, gen, 'hnsw.bin');
+      const file = path.join(dir, gen, 'graph.bin');
       await truncate(file, Math.floor((await stat(file)).size / 2));
     });
     const mismatched = await damagedIndex(async (dir) => {
@@ -67,7 +67,7 @@ describe('start-up with an unusable index (default: refuse)', () => {
       expect(run.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
       expect(`${run.stdout}${run.stderr}`).not.toContain(TOKEN);
     }
-    expect(a!.stderr).toMatch(/damaged \(hnsw\.bin has \d+ bytes, expected \d+ \(truncated\?\)\)/);
+    expect(a!.stderr).toMatch(/damaged \(graph\.bin has \d+ bytes, expected \d+ \(truncated\?\)\)/);
     expect(b!.stderr).toMatch(/different embedding model/);
     expect(fake.identifyCount).toBe(identifies);
   }, 60_000);

@@ -70,9 +70,48 @@ export class StringColumn {
   }
 }
 
+/**
+ * A column of number lists left in the file's bytes: at 100k paragraphs,
+ * building every list up front was most of the store's load time (arrays to
+ * make, then to collect), while their distinct contents are few.
+ */
+export class ListColumn {
+  private readonly starts: Uint32Array;
+
+  constructor(
+    counts: Uint32Array,
+    private readonly values: Uint32Array,
+  ) {
+    this.starts = new Uint32Array(counts.length + 1);
+    for (let i = 0; i < counts.length; i++) this.starts[i + 1] = this.starts[i]! + counts[i]!;
+    if (this.starts[counts.length] !== values.length) throw new Error('list column does not match its counts');
+  }
+
+  get length(): number {
+    return this.starts.length - 1;
+  }
+
+  get(i: number): number[] {
+    return Array.from(this.values.subarray(this.starts[i]!, this.starts[i + 1]!));
+  }
+
+  /** The same string for lists of the same numbers, without building the list. */
+  key(i: number): string {
+    const from = this.starts[i]!;
+    const to = this.starts[i + 1]!;
+    if (from === to) return '';
+    let key = String(this.values[from]);
+    for (let j = from + 1; j < to; j++) key += ',' + this.values[j];
+    return key;
+  }
+}
+
 export interface DecodeOptions {
-  /** Give string columns as StringColumn (decoded on access) instead of arrays of strings. Default false. */
-  lazyStrings?: boolean;
+  /**
+   * Give number columns as Uint32Array views of the file's bytes, and string and
+   * number-list columns as StringColumn / ListColumn (read on access), instead of arrays. Default false.
+   */
+  lazy?: boolean;
 }
 
 export function decodeColumns<T>(bytes: Buffer, options: DecodeOptions = {}): T {
@@ -94,7 +133,7 @@ export function decodeColumns<T>(bytes: Buffer, options: DecodeOptions = {}): T 
     return type === 'u32' ? new Uint32Array(aligned.buffer, aligned.byteOffset, length) : new Int32Array(aligned.buffer, aligned.byteOffset, length);
   });
   if (at !== bytes.length) throw new Error('column file has the wrong size');
-  return decodeValue(header.tree, sections, options.lazyStrings ?? false) as T;
+  return decodeValue(header.tree, sections, options.lazy ?? false) as T;
 }
 
 function encodeValue(value: unknown, add: (a: Uint32Array | Int32Array | Uint8Array) => number): unknown {
@@ -122,12 +161,13 @@ function encodeValue(value: unknown, add: (a: Uint32Array | Int32Array | Uint8Ar
   return value;
 }
 
-function decodeValue(node: unknown, sections: Array<Uint32Array | Int32Array | Buffer>, lazyStrings: boolean): unknown {
-  if (Array.isArray(node)) return node.map((n) => decodeValue(n, sections, lazyStrings));
+function decodeValue(node: unknown, sections: Array<Uint32Array | Int32Array | Buffer>, lazy: boolean): unknown {
+  if (Array.isArray(node)) return node.map((n) => decodeValue(n, sections, lazy));
   if (!node || typeof node !== 'object') return node;
   const column = node as Partial<Column> & Record<string, unknown>;
-  if (column.$ === 'u32') return Array.from(section(sections, column.section, Uint32Array));
-  if (column.$ === 'str' && lazyStrings) return new StringColumn(section(sections, column.lengths, Int32Array), section(sections, column.text, Buffer));
+  // Lazy: the column itself (indexable, read-only use); else an array.
+  if (column.$ === 'u32') return lazy ? section(sections, column.section, Uint32Array) : Array.from(section(sections, column.section, Uint32Array));
+  if (column.$ === 'str' && lazy) return new StringColumn(section(sections, column.lengths, Int32Array), section(sections, column.text, Buffer));
   if (column.$ === 'str') {
     const lengths = section(sections, column.lengths, Int32Array);
     const text = section(sections, column.text, Buffer).toString('utf16le');
@@ -144,6 +184,7 @@ function decodeValue(node: unknown, sections: Array<Uint32Array | Int32Array | B
     if (at !== text.length) throw new Error('string column does not match its lengths');
     return out;
   }
+  if (column.$ === 'u32s' && lazy) return new ListColumn(section(sections, column.counts, Uint32Array), section(sections, column.values, Uint32Array));
   if (column.$ === 'u32s') {
     const counts = section(sections, column.counts, Uint32Array);
     const values = section(sections, column.values, Uint32Array);
@@ -156,7 +197,7 @@ function decodeValue(node: unknown, sections: Array<Uint32Array | Int32Array | B
     if (at !== values.length) throw new Error('list column does not match its counts');
     return out;
   }
-  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, decodeValue(v, sections, lazyStrings)]));
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, decodeValue(v, sections, lazy)]));
 }
 
 function section<T extends Uint32Array | Int32Array | Buffer>(sections: Array<Uint32Array | Int32Array | Buffer>, index: unknown, type: { prototype: T }): T {

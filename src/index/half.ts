@@ -36,7 +36,7 @@ export function halfOf(value: number): number {
 let table: Float32Array | null = null;
 
 /** The value of every float16 bit pattern (256 KB, made on first use). */
-function values(): Float32Array {
+export function halfValues(): Float32Array {
   if (table) return table;
   table = new Float32Array(65536);
   for (let h = 0; h < 65536; h++) {
@@ -57,7 +57,7 @@ export function toHalves(vector: Float32Array, out = new Uint16Array(vector.leng
 }
 
 export function fromHalves<T extends Float32Array>(halves: Uint16Array, out: T = new Float32Array(halves.length) as T): T {
-  const v = values();
+  const v = halfValues();
   for (let i = 0; i < halves.length; i++) out[i] = v[halves[i]!]!;
   return out;
 }

@@ -41,6 +41,10 @@ export interface Scored {
 export class LayeredSearch {
   private readonly seen: Uint32Array;
   private epoch = 0;
+  /** Best first: what to expand next. */
+  private readonly candidates = new Heap(true);
+  /** Worst first: the ef best so far. */
+  private readonly found = new Heap(false);
 
   constructor(
     private readonly graph: Graph,
@@ -81,8 +85,9 @@ export class LayeredSearch {
 
     const epoch = this.nextEpoch();
     const seen = this.seen;
-    const candidates = new Heap(true); // best first: what to expand next
-    const found = new Heap(false); // worst first: the ef best so far
+    const { candidates, found } = this;
+    candidates.clear();
+    found.clear();
     seen[current] = epoch;
     candidates.push(current, best);
     found.push(current, best);
@@ -124,16 +129,17 @@ export class LayeredSearch {
   }
 }
 
-/** A binary heap of (node, score): highest score on top when `max`, lowest otherwise. */
+/**
+ * A binary heap of (node, score) over typed arrays that grow as needed and are
+ * kept between searches: highest score on top when `max`, lowest otherwise.
+ */
 class Heap {
-  private nodes: number[] = [];
-  private scores: number[] = [];
+  private nodes = new Int32Array(1024);
+  private scores = new Int32Array(1024);
+  size = 0;
 
   constructor(private readonly max: boolean) {}
 
-  get size(): number {
-    return this.scores.length;
-  }
   get topNode(): number {
     return this.nodes[0]!;
   }
@@ -141,21 +147,20 @@ class Heap {
     return this.scores[0]!;
   }
 
-  /** Whether a belongs above b. */
-  private above(a: number, b: number): boolean {
-    return this.max ? a > b : a < b;
+  clear(): void {
+    this.size = 0;
   }
 
   push(node: number, score: number): void {
-    const { nodes, scores } = this;
-    let i = scores.length;
-    nodes.push(node);
-    scores.push(score);
+    if (this.size === this.scores.length) this.grow();
+    const { nodes, scores, max } = this;
+    let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.above(score, scores[parent]!)) break;
+      const above = scores[parent]!;
+      if (max ? score <= above : score >= above) break;
       nodes[i] = nodes[parent]!;
-      scores[i] = scores[parent]!;
+      scores[i] = above;
       i = parent;
     }
     nodes[i] = node;
@@ -163,17 +168,17 @@ class Heap {
   }
 
   pop(): void {
-    const { nodes, scores } = this;
-    const node = nodes.pop()!;
-    const score = scores.pop()!;
-    const n = scores.length;
+    const { nodes, scores, max } = this;
+    const n = --this.size;
     if (n === 0) return;
+    const node = nodes[n]!;
+    const score = scores[n]!;
     let i = 0;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
-      if (child + 1 < n && this.above(scores[child + 1]!, scores[child]!)) child++;
-      if (!this.above(scores[child]!, score)) break;
+      if (child + 1 < n && (max ? scores[child + 1]! > scores[child]! : scores[child + 1]! < scores[child]!)) child++;
+      if (max ? scores[child]! <= score : scores[child]! >= score) break;
       nodes[i] = nodes[child]!;
       scores[i] = scores[child]!;
       i = child;
@@ -184,9 +189,18 @@ class Heap {
 
   /** Everything, best (highest score) first; empties the heap. */
   drain(): Scored[] {
-    const out = this.nodes.map((node, i) => ({ node, score: this.scores[i]! }));
-    this.nodes = [];
-    this.scores = [];
+    const out: Scored[] = [];
+    for (let i = 0; i < this.size; i++) out.push({ node: this.nodes[i]!, score: this.scores[i]! });
+    this.size = 0;
     return out.sort((a, b) => b.score - a.score || a.node - b.node);
+  }
+
+  private grow(): void {
+    const nodes = new Int32Array(2 * this.nodes.length);
+    const scores = new Int32Array(2 * this.scores.length);
+    nodes.set(this.nodes);
+    scores.set(this.scores);
+    this.nodes = nodes;
+    this.scores = scores;
   }
 }

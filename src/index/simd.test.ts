@@ -31,6 +31,29 @@ describe('int8 dot-product kernel', () => {
     }
   });
 
+  it('scores any count of vectors, writing exactly that many results', () => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const dots = dotsOver(memory);
+    const bytes = new Int8Array(memory.buffer);
+    for (let i = 0; i < 16 * 10; i++) bytes[i] = (i % 13) - 6;
+    const query = 4096;
+    bytes.fill(1, query, query + 16);
+    const idsAt = 8192;
+    const outAt = 9000;
+    const ids = new Int32Array(memory.buffer, idsAt, 10);
+    const out = new Int32Array(memory.buffer, outAt, 12);
+    for (let count = 1; count <= 9; count++) {
+      ids.set(Array.from({ length: 10 }, (_, i) => 9 - i));
+      out.fill(-999);
+      dots(0, 16, query, idsAt, count, outAt);
+      for (let i = 0; i < 12; i++) {
+        let sum = 0;
+        for (let d = 0; d < 16; d++) sum += bytes[ids[i]! * 16 + d]!;
+        expect(out[i], `count ${count}, result ${i}`).toBe(i < count ? sum : -999);
+      }
+    }
+  });
+
   it('scores nothing when asked for no vectors', () => {
     const memory = new WebAssembly.Memory({ initial: 1 });
     const out = new Int32Array(memory.buffer, 1024, 1);

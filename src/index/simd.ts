@@ -27,6 +27,8 @@ const section = (id: number, bytes: number[]) => [id, ...sized(bytes)];
 // Instructions used below (core and SIMD opcodes of the WebAssembly spec).
 const op = {
   block: [0x02, 0x40],
+  if: [0x04, 0x40],
+  select: [0x1b],
   loop: [0x03, 0x40],
   end: [0x0b],
   br: (depth: number) => [0x0c, ...uleb(depth)],
@@ -37,6 +39,7 @@ const op = {
   i32Load: [0x28, 0x02, 0x00],
   i32Store: [0x36, 0x02, 0x00],
   i32Add: [0x6a],
+  i32Sub: [0x6b],
   i32Mul: [0x6c],
   i32Shl: [0x74],
   i32GeU: [0x4f],
@@ -50,6 +53,9 @@ const op = {
   i32x4ExtractLane: (lane: number) => [0xfd, ...uleb(27), lane],
 };
 
+/** Vectors scored side by side: their memory loads overlap, where one at a time would wait on each. */
+const WAYS = 4;
+
 /**
  * dots(base, stride, query, ids, count, out): for each of the `count` vector
  * numbers at `ids` (i32), the dot product of the int8 vector at
@@ -58,45 +64,72 @@ const op = {
  */
 function dotsBody(): number[] {
   const [base, stride, query, ids, count, out] = [0, 1, 2, 3, 4, 5];
-  const [i, vector, j, acc, q, v] = [6, 7, 8, 9, 10, 11];
-  const lanes = (half: number[]) => [
-    ...op.get(q), ...half, ...op.get(v), ...half, ...op.i32x4DotI16x8S,
-    ...op.get(acc), ...op.i32x4Add, ...op.set(acc),
-  ];
-  const code = [
+  // i32 locals: i, j, last, then one vector address per way; v128 locals: qLow, qHigh, v, then one accumulator per way.
+  const [i, j, last] = [6, 7, 8];
+  const address = (w: number) => 9 + w;
+  const [qLow, qHigh, v] = [9 + WAYS, 10 + WAYS, 11 + WAYS];
+  const acc = (w: number) => 12 + WAYS + w;
+  const slot = (local: number, k: number) => [...op.get(local), ...op.i32(k), ...op.i32Add];
+  const code: number[] = [
+    ...op.get(count), ...op.i32(1), ...op.i32Sub, ...op.set(last),
     ...op.i32(0), ...op.set(i),
     ...op.block,
     ...op.loop,
     ...op.get(i), ...op.get(count), ...op.i32GeU, ...op.brIf(1),
-    // vector = base + ids[i] * stride
-    ...op.get(ids), ...op.get(i), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.i32Load,
-    ...op.get(stride), ...op.i32Mul, ...op.get(base), ...op.i32Add, ...op.set(vector),
-    ...op.v128Zero, ...op.set(acc),
+  ];
+  for (let w = 0; w < WAYS; w++) {
+    // address_w = base + ids[min(i + w, last)] * stride: past the end, the last vector again (its result is not stored).
+    code.push(
+      ...op.get(ids),
+      ...slot(i, w), ...op.get(last), ...slot(i, w), ...op.get(last), ...op.i32LtU, ...op.select,
+      ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.i32Load,
+      ...op.get(stride), ...op.i32Mul, ...op.get(base), ...op.i32Add, ...op.set(address(w)),
+      ...op.v128Zero, ...op.set(acc(w)),
+    );
+  }
+  code.push(
     ...op.i32(0), ...op.set(j),
     ...op.loop,
-    ...op.get(query), ...op.get(j), ...op.i32Add, ...op.v128Load, ...op.set(q),
-    ...op.get(vector), ...op.get(j), ...op.i32Add, ...op.v128Load, ...op.set(v),
-    ...lanes(op.i16x8ExtendLowI8x16S),
-    ...lanes(op.i16x8ExtendHighI8x16S),
+    ...op.get(query), ...op.get(j), ...op.i32Add, ...op.v128Load, ...op.set(v),
+    ...op.get(v), ...op.i16x8ExtendLowI8x16S, ...op.set(qLow),
+    ...op.get(v), ...op.i16x8ExtendHighI8x16S, ...op.set(qHigh),
+  );
+  for (let w = 0; w < WAYS; w++) {
+    code.push(
+      ...op.get(address(w)), ...op.get(j), ...op.i32Add, ...op.v128Load, ...op.set(v),
+      ...op.get(qLow), ...op.get(v), ...op.i16x8ExtendLowI8x16S, ...op.i32x4DotI16x8S,
+      ...op.get(qHigh), ...op.get(v), ...op.i16x8ExtendHighI8x16S, ...op.i32x4DotI16x8S,
+      ...op.i32x4Add, ...op.get(acc(w)), ...op.i32x4Add, ...op.set(acc(w)),
+    );
+  }
+  code.push(
     ...op.get(j), ...op.i32(16), ...op.i32Add, ...op.set(j),
     ...op.get(j), ...op.get(stride), ...op.i32LtU, ...op.brIf(0),
     ...op.end,
-    // out[i] = sum of acc's four lanes
-    ...op.get(out), ...op.get(i), ...op.i32(2), ...op.i32Shl, ...op.i32Add,
-    ...op.get(acc), ...op.i32x4ExtractLane(0),
-    ...op.get(acc), ...op.i32x4ExtractLane(1), ...op.i32Add,
-    ...op.get(acc), ...op.i32x4ExtractLane(2), ...op.i32Add,
-    ...op.get(acc), ...op.i32x4ExtractLane(3), ...op.i32Add,
-    ...op.i32Store,
-    ...op.get(i), ...op.i32(1), ...op.i32Add, ...op.set(i),
+  );
+  for (let w = 0; w < WAYS; w++) {
+    // if (i + w < count) out[i + w] = sum of the accumulator's four lanes
+    code.push(
+      ...slot(i, w), ...op.get(count), ...op.i32LtU, ...op.if,
+      ...op.get(out), ...slot(i, w), ...op.i32(2), ...op.i32Shl, ...op.i32Add,
+      ...op.get(acc(w)), ...op.i32x4ExtractLane(0),
+      ...op.get(acc(w)), ...op.i32x4ExtractLane(1), ...op.i32Add,
+      ...op.get(acc(w)), ...op.i32x4ExtractLane(2), ...op.i32Add,
+      ...op.get(acc(w)), ...op.i32x4ExtractLane(3), ...op.i32Add,
+      ...op.i32Store,
+      ...op.end,
+    );
+  }
+  code.push(
+    ...op.get(i), ...op.i32(WAYS), ...op.i32Add, ...op.set(i),
     ...op.br(0),
     ...op.end,
     ...op.end,
     ...op.end,
-  ];
+  );
   const locals = vec([
-    [...uleb(3), I32],
-    [...uleb(3), V128],
+    [...uleb(3 + WAYS), I32],
+    [...uleb(3 + WAYS), V128],
   ]);
   return sized([...locals, ...code]);
 }

@@ -2,7 +2,8 @@
 // citation data answers need, so answering never touches data/.
 import type { Paragraph, Passage, Report } from '../corpus/types.js';
 import type { PlaceTags } from '../places/tags.js';
-import { decodeColumns, encodeColumns, StringColumn } from './columns.js';
+import { contentHash } from '../text/text.js';
+import { decodeColumns, encodeColumns, ListColumn, StringColumn } from './columns.js';
 
 export interface Store {
   reports: Report[];
@@ -33,8 +34,8 @@ interface StoredForm {
   reports: Array<Omit<Report, 'places'>>;
   placeIds: string[];
   reportPlaces: number[][];
-  paragraphs: { report: number[]; number: number[]; text: Array<string | null>; hash: string[]; own: number[][]; inherited: number[][] };
-  passages: { paragraph: number[]; part: number[]; text: string[]; hash: string[] };
+  paragraphs: { report: number[]; number: number[]; text: Array<string | null>; own: number[][]; inherited: number[][] };
+  passages: { paragraph: number[]; part: number[]; text: string[] };
 }
 
 export function serializeStore(store: Store): Buffer {
@@ -59,7 +60,6 @@ export function serializeStore(store: Store): Buffer {
       report: store.paragraphs.map((p) => reportIndex.get(p.file)!),
       number: store.paragraphs.map((p) => p.number),
       text: store.paragraphs.map((p, i) => (single.get(i) === 1 ? null : p.text)),
-      hash: store.paragraphs.map((p) => p.hash),
       own: store.paragraphs.map((p) => p.places.own.map(placeNumber)),
       inherited: store.paragraphs.map((p) => p.places.inherited.map(placeNumber)),
     },
@@ -67,22 +67,31 @@ export function serializeStore(store: Store): Buffer {
       paragraph: store.passages.map((p) => paragraphIndex.get(`${p.file}#${p.paragraph}`)!),
       part: store.passages.map((p) => p.part),
       text: store.passages.map((p) => p.text),
-      hash: store.passages.map((p) => p.hash),
     },
   };
   stored.placeIds = [...placeIndex.keys()];
   return encodeColumns(stored);
 }
 
-/** The stored form as loaded: string columns stay in the file's bytes (short ones are plain arrays). */
+/**
+ * The stored form as loaded: string and list columns stay in the file's bytes
+ * (short ones are plain arrays). Stores of format 8 and earlier also hold
+ * content hashes, read when their embeddings are reused.
+ */
 type Strings = StringColumn | Array<string | null>;
-interface LoadedForm extends Omit<StoredForm, 'paragraphs' | 'passages' | 'placeIds'> {
+// A short list of lists stays JSON, but a long list inside it is a number column of its own.
+type Lists = ListColumn | Array<number[] | Uint32Array>;
+type Numbers = Uint32Array | number[];
+interface LoadedForm extends Omit<StoredForm, 'paragraphs' | 'passages' | 'placeIds' | 'reportPlaces'> {
   placeIds: Strings;
-  paragraphs: Omit<StoredForm['paragraphs'], 'text' | 'hash'> & { text: Strings; hash: Strings };
-  passages: Omit<StoredForm['passages'], 'text' | 'hash'> & { text: Strings; hash: Strings };
+  reportPlaces: Lists;
+  paragraphs: { report: Numbers; number: Numbers; text: Strings; hash?: Strings; own: Lists; inherited: Lists };
+  passages: { paragraph: Numbers; part: Numbers; text: Strings; hash?: Strings };
 }
 
 const reader = (strings: Strings) => (strings instanceof StringColumn ? (i: number) => strings.get(i) : (i: number) => strings[i] ?? null);
+const listReader = (lists: Lists) =>
+  lists instanceof ListColumn ? { get: (i: number) => lists.get(i), key: (i: number) => lists.key(i) } : { get: (i: number) => Array.from(lists[i]!), key: (i: number) => lists[i]!.join(',') };
 
 /**
  * A stored passage: its text and hash are read from the store's bytes when
@@ -142,21 +151,25 @@ class StoredTexts {
 
   constructor(
     paragraphs: number,
-    private readonly passages: { text: (i: number) => string | null; hash: (i: number) => string | null },
-    private readonly paragraphTexts: { text: (i: number) => string | null; hash: (i: number) => string | null },
+    private readonly passages: { text: (i: number) => string | null; hash?: (i: number) => string | null },
+    private readonly paragraphTexts: { text: (i: number) => string | null; hash?: (i: number) => string | null },
   ) {
     this.firstPassage = new Int32Array(paragraphs).fill(-1);
   }
 
   passageText = (id: number) => this.passages.text(id) ?? '';
-  passageHash = (id: number) => this.passages.hash(id) ?? '';
+  // A content hash is the text's (corpus.ts): worked out when asked for (re-indexing), not stored.
+  passageHash = (id: number) => this.passages.hash?.(id) ?? contentHash(this.passageText(id));
   paragraphText = (i: number) => this.paragraphTexts.text(i) ?? (this.firstPassage[i]! >= 0 ? this.passageText(this.firstPassage[i]!) : '');
-  paragraphHash = (i: number) => this.paragraphTexts.hash(i) ?? '';
+  paragraphHash = (i: number) => this.paragraphTexts.hash?.(i) ?? contentHash(this.paragraphText(i));
 }
 
 export function parseStore(bytes: Buffer): Store {
-  const s = decodeColumns<LoadedForm>(bytes, { lazyStrings: true });
-  const placeId = reader(s.placeIds);
+  const s = decodeColumns<LoadedForm>(bytes, { lazy: true });
+  // Place ids are few and each is used by many lists: decoded once.
+  const placeIdAt = reader(s.placeIds);
+  const placeIds = Array.from({ length: s.placeIds.length }, (_, i) => placeIdAt(i));
+  const placeId = (n: number) => placeIds[n];
   // Paragraphs share few distinct place lists: one array (and one tags object) per distinct pair.
   const lists = new Map<string, string[]>();
   const list = (numbers: number[]): string[] => {
@@ -166,27 +179,48 @@ export function parseStore(bytes: Buffer): Store {
     return ids;
   };
   const tags = new Map<string, PlaceTags>();
-  const reports: Report[] = s.reports.map((r, i) => ({ ...r, places: list(s.reportPlaces[i]!) }));
+  const reportPlaces = listReader(s.reportPlaces);
+  const reports: Report[] = s.reports.map((r, i) => ({ ...r, places: list(reportPlaces.get(i)) }));
   const texts = new StoredTexts(
     s.paragraphs.number.length,
-    { text: reader(s.passages.text), hash: reader(s.passages.hash) },
-    { text: reader(s.paragraphs.text), hash: reader(s.paragraphs.hash) },
+    { text: reader(s.passages.text), hash: s.passages.hash && reader(s.passages.hash) },
+    { text: reader(s.paragraphs.text), hash: s.paragraphs.hash && reader(s.paragraphs.hash) },
   );
-  const paragraphs: StoredParagraph[] = s.paragraphs.number.map((number, i) => {
-    const own = s.paragraphs.own[i]!;
-    const inherited = s.paragraphs.inherited[i]!;
-    const key = own.length === 0 && inherited.length === 0 ? '' : `${own.join(',')}|${inherited.join(',')}`;
-    let places = tags.get(key);
-    if (!places) tags.set(key, (places = { own: list(own), inherited: list(inherited) }));
-    return new StoredParagraph(i, reports[s.paragraphs.report[i]!]!.file, number, places, texts);
-  });
-  const passages: Passage[] = s.passages.paragraph.map((index, id) => {
+  const own = listReader(s.paragraphs.own);
+  const inherited = listReader(s.paragraphs.inherited);
+  // Plain loops over the columns: at 100k paragraphs, the intermediate arrays of .map() were
+  // a good part of the load (their making and their collection).
+  const paragraphCount = s.paragraphs.number.length;
+  const paragraphs = new Array<StoredParagraph>(paragraphCount);
+  let places: PlaceTags | undefined;
+  let placesKey = '';
+  for (let i = 0; i < paragraphCount; i++) {
+    const key = `${own.key(i)}|${inherited.key(i)}`;
+    if (key !== placesKey || !places) {
+      placesKey = key;
+      places = tags.get(key);
+      if (!places) tags.set(key, (places = { own: list(own.get(i)), inherited: list(inherited.get(i)) }));
+    }
+    const report = reports[s.paragraphs.report[i]!];
+    if (!report) throw new Error(`paragraph ${i} cites a missing report`);
+    paragraphs[i] = new StoredParagraph(i, report.file, s.paragraphs.number[i]!, places, texts);
+  }
+  const passageCount = s.passages.paragraph.length;
+  const passages = new Array<Passage>(passageCount);
+  for (let id = 0; id < passageCount; id++) {
+    const index = s.passages.paragraph[id]!;
     const paragraph = paragraphs[index];
     if (!paragraph) throw new Error(`passage ${id} cites a missing paragraph`);
     if (texts.firstPassage[index] === -1) texts.firstPassage[index] = id;
-    return new StoredPassage(id, paragraph.file, paragraph.number, s.passages.part[id]!, paragraph.places, texts);
-  });
-  if (s.passages.text.length !== passages.length || s.passages.hash.length !== passages.length || s.paragraphs.hash.length !== paragraphs.length) {
+    passages[id] = new StoredPassage(id, paragraph.file, paragraph.number, s.passages.part[id]!, paragraph.places, texts);
+  }
+  if (
+    s.passages.text.length !== passages.length ||
+    s.paragraphs.text.length !== paragraphs.length ||
+    s.paragraphs.own.length !== paragraphs.length ||
+    s.paragraphs.inherited.length !== paragraphs.length ||
+    (s.passages.hash && s.passages.hash.length !== passages.length)
+  ) {
     throw new Error('store columns disagree on their lengths');
   }
   return { reports, paragraphs, passages };

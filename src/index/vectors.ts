@@ -12,7 +12,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
-import { fromHalves, toHalves } from './half.js';
+import { fromHalves, halfValues, toHalves } from './half.js';
 import { graphOfHnswlibFile } from './hnsw-file.js';
 import { LayeredSearch, type Graph, type Scorer } from './hnsw-search.js';
 import { dotsOver, type Dots } from './simd.js';
@@ -24,10 +24,10 @@ const { HierarchicalNSW } = hnswlib;
 export const HNSW_M = 16;
 export const HNSW_EF_CONSTRUCTION = 200;
 /**
- * How many of the int8 search's best are re-scored from the float16 vectors, as a multiple
- * of the hits asked for: int8 scores blur near-ties that the exact scores separate.
+ * How many of the int8 search's best are re-scored from the float16 vectors (or as many as
+ * asked for, if more): int8 scores blur near-ties that the exact scores separate.
  */
-export const RESCORE_FACTOR = 2;
+export const RESCORED = 40;
 
 const MAGIC = 0x47565152; // "RQVG" little-endian
 const HEADER_BYTES = 64;
@@ -229,7 +229,7 @@ export class VectorIndex {
     for (const x of unit) largest = Math.max(largest, Math.abs(x));
     const scale = largest > 0 ? 127 / largest : 0;
     for (let d = 0; d < this.dims; d++) this.query[d] = Math.round(unit[d]! * scale);
-    const rescored = Math.min(this.count, RESCORE_FACTOR * n);
+    const rescored = Math.min(this.count, Math.max(n, RESCORED));
     const found = this.search_.search(this.ef, rescored);
     const hits = found.map(({ node }) => ({ id: node, similarity: this.exactSimilarity(unit, node) }));
     return hits.sort((a, b) => b.similarity - a.similarity || a.id - b.id).slice(0, n);
@@ -239,9 +239,10 @@ export class VectorIndex {
     const length = this.rowBytes.length;
     const read = readSync(this.halves, this.rowBytes, 0, length, node * length);
     if (read !== length) throw new Error(`${FILES.vectors} ends before passage ${node}'s vector`);
-    const v = fromHalves(this.row, scratchFloats(this.dims));
+    const value = halfValues();
+    const row = this.row;
     let dot = 0;
-    for (let d = 0; d < this.dims; d++) dot += unit[d]! * v[d]!;
+    for (let d = 0; d < this.dims; d++) dot += unit[d]! * value[row[d]!]!;
     return dot;
   }
 
@@ -252,12 +253,6 @@ export class VectorIndex {
     closeWhenCollected.unregister(this);
     closeSync(this.halves);
   }
-}
-
-let floats: Float32Array<ArrayBuffer> | null = null;
-function scratchFloats(dims: number): Float32Array<ArrayBuffer> {
-  if (!floats || floats.length !== dims) floats = new Float32Array(dims);
-  return floats;
 }
 
 // An index replaced by a rebuild is dropped, not closed: its file closes when it is collected.

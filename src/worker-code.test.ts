@@ -8,7 +8,7 @@ import { workerEntry } from './worker-code.js';
 describe('workerEntry', () => {
   it('bundles a TypeScript worker into one plain JavaScript file that starts without a TypeScript loader', async () => {
     const fallback = new URL('./embedding/worker-entry.mjs', import.meta.url);
-    const entry = workerEntry(new URL('./embedding/worker.ts', import.meta.url), fallback);
+    const entry = await workerEntry(new URL('./embedding/worker.ts', import.meta.url), fallback);
     expect(entry.href).not.toBe(fallback.href);
     expect(entry.pathname).toMatch(/node_modules\/\.cache\/report-qa-bot\/worker-[0-9a-f]{16}\.mjs$/);
     const code = await readFile(fileURLToPath(entry), 'utf8');
@@ -17,7 +17,7 @@ describe('workerEntry', () => {
     expect(code).toContain('@huggingface/transformers');
     expect(code).toContain('toErrorRecord');
     // The same source gives the same file.
-    expect(workerEntry(new URL('./embedding/worker.ts', import.meta.url), fallback).href).toBe(entry.href);
+    expect((await workerEntry(new URL('./embedding/worker.ts', import.meta.url), fallback)).href).toBe(entry.href);
 
     // It runs as a worker: given a folder without a model (so nothing is downloaded), it reports the failure as worker.ts does.
     const worker = new Worker(entry, { workerData: { modelId: 'none/none', modelDir: tmpdir(), queryInstruction: false } });
@@ -32,8 +32,8 @@ describe('workerEntry', () => {
     }
   }, 60_000);
 
-  it('falls back to the given entry when the source cannot be bundled', () => {
+  it('falls back to the given entry when the source cannot be bundled', async () => {
     const fallback = new URL('./embedding/worker-entry.mjs', import.meta.url);
-    expect(workerEntry(new URL('./no-such-worker.ts', import.meta.url), fallback).href).toBe(fallback.href);
+    expect((await workerEntry(new URL('./no-such-worker.ts', import.meta.url), fallback)).href).toBe(fallback.href);
   });
 });

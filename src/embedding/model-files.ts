@@ -1,6 +1,7 @@
 // Where the embedding model lives on disk and how we know it is the right one.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export const MODEL_WEIGHTS = path.join('onnx', 'model_quantized.onnx');
@@ -24,13 +25,31 @@ export async function sha256File(file: string): Promise<string> {
 
 const fingerprints = new Map<string, Promise<string>>();
 
-/** Identifies the model an index was built with: the weights' sha256, or the hub id when not local. */
+/** Where the weights' sha256 is remembered with the size and time it was worked out for. */
+const FINGERPRINT_FILE = '.sha256.json';
+
+/**
+ * Identifies the model an index was built with: the weights' sha256, or the
+ * hub id when not local. Hashing the weights takes ~0.15 s, on every start:
+ * the hash is kept beside them and reused while their size and modification
+ * time are unchanged (as the index does for report files).
+ */
 export function modelFingerprint(modelId: string, modelDir: string): Promise<string> {
   if (!hasLocalModel(modelDir)) return Promise.resolve(`hub:${modelId}`);
   let fp = fingerprints.get(modelDir);
   if (!fp) {
-    fp = sha256File(weightsPath(modelDir));
+    fp = rememberedSha256(weightsPath(modelDir), path.join(modelDir, FINGERPRINT_FILE));
     fingerprints.set(modelDir, fp);
   }
   return fp;
+}
+
+export async function rememberedSha256(file: string, record: string): Promise<string> {
+  const info = await stat(file);
+  const known = await readFile(record, 'utf8').then((text) => JSON.parse(text) as { size: number; mtimeMs: number; sha256: string }).catch(() => null);
+  if (known && known.size === info.size && known.mtimeMs === info.mtimeMs && /^[0-9a-f]{64}$/.test(known.sha256)) return known.sha256;
+  const sha256 = await sha256File(file);
+  // A read-only model folder just means hashing again next time.
+  await writeFile(record, JSON.stringify({ size: info.size, mtimeMs: info.mtimeMs, sha256 })).catch(() => undefined);
+  return sha256;
 }

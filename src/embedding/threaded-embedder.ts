@@ -10,7 +10,7 @@ import type { EmbedRequest, EmbedResponse } from './worker.js';
 type Pending = { resolve: (v: Float32Array[]) => void; reject: (e: Error) => void };
 
 export async function startEmbedderThread(options: EmbedderOptions): Promise<Embedder> {
-  const entry = workerEntry(new URL('./worker.ts', import.meta.url), new URL('./worker-entry.mjs', import.meta.url));
+  const entry = await workerEntry(new URL('./worker.ts', import.meta.url), new URL('./worker-entry.mjs', import.meta.url));
   const worker = new Worker(entry, { workerData: options });
   const pending = new Map<number, Pending>();
   let nextId = 1;

@@ -87,6 +87,14 @@ describe('building the index', () => {
     await writeFile(halves, flipped);
     await expect(load(indexDir)).rejects.toThrow(/vectors\.f16 does not match its checksum \(corrupted\).*npm run index/);
     await writeFile(halves, original);
+    // Nor are the keyword postings (read list by list when searching).
+    const keywords = path.join(indexDir, manifest.generation, FILES.keyword);
+    const keywordBytes = await readFile(keywords);
+    const damaged = Buffer.from(keywordBytes);
+    damaged[damaged.length - 2]! ^= 0x01;
+    await writeFile(keywords, damaged);
+    await expect(load(indexDir)).rejects.toThrow(/keyword\.bin does not match its checksum \(corrupted\)/);
+    await writeFile(keywords, keywordBytes);
     await expect(load(indexDir)).resolves.toBeTruthy();
   });
 

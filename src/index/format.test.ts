@@ -2,6 +2,7 @@
 // keyword postings, the vectors (int8 in graph.bin, float16 in vectors.f16), and what happens to
 // an index of an older format (refused at load; re-indexing reuses its embeddings).
 import { createHash } from 'node:crypto';
+import { openSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { decodeColumns, encodeColumns } from './columns.js';
 import { contentHash } from '../text/text.js';
 import { tokenize } from '../text/tokens.js';
 import { KeywordIndex } from './keyword.js';
+import { PostingsInFile } from './postings.js';
 import hnswlib from 'hnswlib-node';
 import { describeFile, INDEX_FORMAT_VERSION, readManifest, writeManifest } from './manifest.js';
 import { FILES, parseStore, serializeStore, type Store } from './store.js';
@@ -97,6 +99,29 @@ describe('keyword postings (delta + varint)', () => {
     expect(hits.map((h) => h.id)).toEqual([0, 1000, 2000, 3, 6]);
     expect(hits).toEqual(built.search(['#乡村', '#主题', '河北'], 5));
     expect(loaded.passagesWithBigramsOf('乡村振兴')).toEqual([0, 1000, 2000]);
+  });
+
+  it('reads its posting lists from the file when loaded without them: same results, lists cached, bounds checked', async () => {
+    const built = KeywordIndex.build(sources);
+    const bytes = built.serialize();
+    const file = path.join(await tempDir('postings'), 'keyword.bin');
+    await writeFile(file, bytes);
+    const offset = KeywordIndex.postingsOffset(bytes.length, bytes.subarray(0, 4096));
+    // Only the part before the postings is in memory; the lists are most of the file.
+    expect(offset).toBeLessThan(bytes.length / 2);
+    const fd = openSync(file, 'r');
+    const source = new PostingsInFile(fd, offset, bytes.length - offset, 64);
+    const lazy = KeywordIndex.deserialize(Buffer.from(bytes.subarray(0, offset)), source);
+    for (const tokens of [['#乡村', '#主题', '河北'], ['#营商', '#主题'], ['#不在']]) {
+      for (const strategy of ['all', 'pruned'] as const) expect(lazy.search(tokens, 10, strategy)).toEqual(built.search(tokens, 10, strategy));
+    }
+    expect(Array.from(lazy.postings('#主题'))).toEqual(Array.from(built.postings('#主题')));
+    expect(lazy.passagesWithBigramsOf('乡村振兴')).toEqual([0, 1000, 2000]);
+    // A short list read twice is the same bytes (from the cache); reads outside the postings are refused.
+    expect(source.read(0, 3)).toBe(source.read(0, 3));
+    expect(() => source.read(0, bytes.length)).toThrow(/outside the index/);
+    lazy.close();
+    expect(() => lazy.search(['#主题'], 5)).toThrow(/closed/);
   });
 
   it('keeps many distinct term weights apart: more occurrences, higher score', () => {

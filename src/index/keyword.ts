@@ -5,6 +5,7 @@
 // buffer, delta- and varint-coded (the index was ~2.2 KB a passage as plain
 // 32-bit ids and weights).
 import { tokenize } from '../text/tokens.js';
+import { PostingsInMemory, type PostingSource } from './postings.js';
 
 /** What is indexed for one passage. */
 export interface KeywordSource {
@@ -35,7 +36,7 @@ export class KeywordIndex {
   private constructor(
     /** Sorted vocabulary. */
     private readonly terms: string[],
-    /** Postings of terms[i] start at byte starts[i] of `postingBytes` and hold counts[i] passages. */
+    /** Postings of terms[i] are bytes starts[i] … starts[i + 1] (or the end) of the postings and hold counts[i] passages. */
     private readonly starts: Uint32Array,
     private readonly counts: Uint32Array,
     /**
@@ -45,7 +46,8 @@ export class KeywordIndex {
      * or more is written as 3 and followed by a second varint (index - 3). About
      * 1.5 bytes a posting instead of 8.
      */
-    private readonly postingBytes: Uint8Array,
+    private readonly postingSource: PostingSource,
+    private readonly postingLength: number,
     private readonly weightValues: Float32Array,
     private readonly lengths: Float32Array,
     private readonly averageLength: number,
@@ -126,7 +128,7 @@ export class KeywordIndex {
       maxTfPart[i] = Math.fround(most) < most ? most * (1 + 2 ** -20) : most;
     });
     blockFirst[terms.length] = blockByte.length;
-    return new KeywordIndex(terms, starts, counts, out.bytes(), weightValues, lengths, averageLength, maxTfPart, blockFirst, Uint32Array.from(blockByte), Uint32Array.from(blockLast));
+    return new KeywordIndex(terms, starts, counts, new PostingsInMemory(out.bytes()), out.length, weightValues, lengths, averageLength, maxTfPart, blockFirst, Uint32Array.from(blockByte), Uint32Array.from(blockLast));
   }
 
   /**
@@ -137,7 +139,7 @@ export class KeywordIndex {
   serialize(): Buffer {
     const termBytes = Buffer.from(this.terms.join('\n'), 'utf8');
     const header = Buffer.from(
-      JSON.stringify({ terms: this.terms.length, termBytes: termBytes.length, postingBytes: this.postingBytes.length, weightValues: this.weightValues.length, documents: this.lengths.length, averageLength: this.averageLength, blocks: this.blockByte.length, blockSize: BLOCK }),
+      JSON.stringify({ terms: this.terms.length, termBytes: termBytes.length, postingBytes: this.postingLength, weightValues: this.weightValues.length, documents: this.lengths.length, averageLength: this.averageLength, blocks: this.blockByte.length, blockSize: BLOCK }),
     );
     const head = 4 + header.length + termBytes.length;
     const pad = (4 - (head % 4)) % 4;
@@ -148,22 +150,36 @@ export class KeywordIndex {
       prefix, header, termBytes, Buffer.alloc(pad),
       view(this.starts), view(this.counts), view(this.weightValues), view(this.lengths),
       view(this.maxTfPart), view(this.blockFirst), view(this.blockByte), view(this.blockLast),
-      view(this.postingBytes),
+      Buffer.from(this.postingSource.read(0, this.postingLength)),
     ]);
   }
 
-  static deserialize(bytes: Buffer): KeywordIndex {
+  /**
+   * Where the postings start in a serialized index of `fileBytes` bytes, from
+   * its first bytes (the 4-byte length and the JSON header at least): what
+   * comes before is what `deserialize` needs when the postings are read from the file.
+   */
+  static postingsOffset(fileBytes: number, first: Buffer): number {
+    const header = KeywordIndex.header(first);
+    const offset = fileBytes - header.postingBytes;
+    if (offset < 4) throw new Error('keyword index is shorter than its postings');
+    return offset;
+  }
+
+  private static header(bytes: Buffer): KeywordHeader {
+    if (bytes.length < 4) throw new Error('keyword index is cut off');
     const headerLength = bytes.readUInt32LE(0);
-    const header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8')) as {
-      terms: number;
-      termBytes: number;
-      postingBytes: number;
-      weightValues: number;
-      documents: number;
-      averageLength: number;
-      blocks: number;
-      blockSize: number;
-    };
+    if (4 + headerLength > bytes.length) throw new Error('keyword index header is cut off');
+    return { ...(JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8')) as Omit<KeywordHeader, 'length'>), length: headerLength };
+  }
+
+  /**
+   * An index from its serialized bytes; with `postings`, `bytes` ends where
+   * the postings start (postingsOffset) and they are read from that source.
+   */
+  static deserialize(bytes: Buffer, postings?: PostingSource): KeywordIndex {
+    const header = KeywordIndex.header(bytes);
+    const headerLength = header.length;
     if (header.blockSize !== BLOCK) throw new Error(`keyword index has blocks of ${header.blockSize} postings, expected ${BLOCK}`);
     let at = 4 + headerLength;
     const termText = bytes.subarray(at, at + header.termBytes).toString('utf8');
@@ -197,9 +213,11 @@ export class KeywordIndex {
     const blockFirst = take((b, o, n) => new Uint32Array(b, o, n), header.terms + 1);
     const blockByte = take((b, o, n) => new Uint32Array(b, o, n), header.blocks);
     const blockLast = take((b, o, n) => new Uint32Array(b, o, n), header.blocks);
-    const postingBytes = take((b, o, n) => new Uint8Array(b, o, n), header.postingBytes);
+    const source = postings ?? new PostingsInMemory(take((b, o, n) => new Uint8Array(b, o, n), header.postingBytes));
     if (offset !== end) throw new Error('keyword index has the wrong size');
-    return new KeywordIndex(terms, starts, counts, postingBytes, weightValues, lengths, header.averageLength, maxTfPart, blockFirst, blockByte, blockLast);
+    for (let i = 1; i < starts.length; i++) if (starts[i]! < starts[i - 1]!) throw new Error('keyword index postings are out of order');
+    if (starts.length > 0 && starts[starts.length - 1]! > header.postingBytes) throw new Error('keyword index postings are cut off');
+    return new KeywordIndex(terms, starts, counts, source, header.postingBytes, weightValues, lengths, header.averageLength, maxTfPart, blockFirst, blockByte, blockLast);
   }
 
   private termId(term: string): number {
@@ -226,8 +244,8 @@ export class KeywordIndex {
     const id = this.termId(term);
     if (id < 0) return new Uint32Array(0);
     const docs = new Uint32Array(this.counts[id]!);
-    const bytes = this.postingBytes;
-    let at = this.starts[id]!;
+    const bytes = this.listBytes(id);
+    let at = 0;
     let doc = 0;
     for (let i = 0; i < docs.length; i++) {
       // Inline varint reads: this loop runs over every posting of a common bigram.
@@ -271,13 +289,25 @@ export class KeywordIndex {
     return result;
   }
 
+  /** The bytes of term `id`'s postings. */
+  private listBytes(id: number): Uint8Array {
+    return this.postingSource.read(this.starts[id]!, id + 1 < this.starts.length ? this.starts[id + 1]! : this.postingLength);
+  }
+
+  /** Closes the postings' file, if they are read from one. */
+  close(): void {
+    this.postingSource.close();
+  }
+
   /** A cursor before the first posting of term `id`. */
   private cursor(id: number, index: number, idf = 0): Cursor {
     return {
       index,
       idf,
       bound: idf * (DELTA + this.maxTfPart[id]!),
-      at: this.starts[id]!,
+      bytes: this.listBytes(id),
+      base: this.starts[id]!,
+      at: 0,
       doc: 0,
       tf: 0,
       i: -1,
@@ -320,12 +350,13 @@ export class KeywordIndex {
       this.matched = new Uint16Array(n);
       this.touched = new Uint32Array(n);
     }
-    const { scratch: scores, matched, touched, norm, postingBytes: bytes, weightValues } = this;
+    const { scratch: scores, matched, touched, norm, weightValues } = this;
     let touchedCount = 0;
     for (const { id, idf } of terms) {
       const df = this.counts[id]!;
       this.stats.read += df;
-      let at = this.starts[id]!;
+      const bytes = this.listBytes(id);
+      let at = 0;
       let doc = 0;
       for (let i = 0; i < df; i++) {
         // One-byte varints, the usual case, take the short path.
@@ -436,7 +467,7 @@ export class KeywordIndex {
       c.doc = END;
       return;
     }
-    const bytes = this.postingBytes;
+    const bytes = c.bytes;
     let b = bytes[c.at++]!;
     let v = b;
     if (b & 0x80) {
@@ -467,7 +498,7 @@ export class KeywordIndex {
           c.i = c.df;
           return;
         }
-        c.at = this.blockByte[c.first + block]!;
+        c.at = this.blockByte[c.first + block]! - c.base;
         c.doc = this.blockLast[c.first + block - 1]!;
         c.i = block * BLOCK - 1;
         this.step(c);
@@ -495,6 +526,19 @@ const BLOCK = 64;
 const EXHAUSTIVE_POSTINGS = 20_000;
 const END = Number.POSITIVE_INFINITY;
 
+interface KeywordHeader {
+  /** Bytes of the JSON header. */
+  length: number;
+  terms: number;
+  termBytes: number;
+  postingBytes: number;
+  weightValues: number;
+  documents: number;
+  averageLength: number;
+  blocks: number;
+  blockSize: number;
+}
+
 interface QueryTerm {
   id: number;
   idf: number;
@@ -507,7 +551,10 @@ interface Cursor {
   idf: number;
   /** The most this term adds to a passage's sum. */
   bound: number;
-  /** Byte of the next posting. */
+  /** The term's postings, and where they start among all postings (block offsets count from there). */
+  bytes: Uint8Array;
+  base: number;
+  /** Byte of the next posting in `bytes`. */
   at: number;
   /** Current passage (END past the last). */
   doc: number;

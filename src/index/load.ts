@@ -1,10 +1,13 @@
 // Loads the live index generation and checks it belongs to the configured
 // model: answering from a mismatched index would be silently wrong.
-import { open, readFile } from 'node:fs/promises';
+import { close as closeCallback, fstat as fstatCallback, open as openCallback, read as readCallback } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { KeywordIndex } from './keyword.js';
 import { INDEX_FORMAT_VERSION, IndexError, readManifest, type FileCheck, type Manifest } from './manifest.js';
+import { PostingsInFile } from './postings.js';
 import { FILES, parseStore, type Store } from './store.js';
 import { VectorIndex } from './vectors.js';
 
@@ -58,16 +61,17 @@ async function loadGeneration(options: LoadOptions, manifest: Manifest | null): 
   const dir = path.join(indexDir, manifest.generation);
   try {
     // The files are read on libuv's thread pool while this thread checks and
-    // parses those already read. The float16 vectors are only checked here:
-    // searches read a few of them by position.
+    // parses those already read. The float16 vectors and the keyword postings
+    // are only checked here: searches read the few they need by position.
     const [store, keywords, vectors] = await Promise.all([
       readChecked(dir, manifest, FILES.store).then((bytes) => parseStore(bytes)),
-      readChecked(dir, manifest, FILES.keyword).then((bytes) => KeywordIndex.deserialize(bytes)),
+      openKeywords(dir, manifest),
       checkStreamed(dir, manifest, FILES.vectors).then(() => VectorIndex.load(dir, options.hnswEf, (name, bytes) => verify(name, bytes, expectedOf(manifest, name)))),
     ]);
     const n = manifest.counts.passages;
     if (store.passages.length !== n || vectors.count !== n || keywords.documentCount !== n || vectors.dims !== manifest.dims) {
       vectors.close();
+      keywords.close();
       throw new Error(`parts disagree on the passage count (manifest ${n}, store ${store.passages.length}, vectors ${vectors.count}, keywords ${keywords.documentCount})`);
     }
     return { manifest, store, vectors, keywords };
@@ -84,30 +88,79 @@ function expectedOf(manifest: Manifest, name: string): FileCheck & { crc32: numb
   return expected as FileCheck & { crc32: number };
 }
 
+const openFd = promisify(openCallback);
+const readFd = promisify(readCallback);
+const statFd = promisify(fstatCallback);
+const closeFd = promisify(closeCallback);
+
+/** Reads bytes [position, position + into.length) of a file into `into`; a short file is an error. */
+async function readFully(fd: number, into: Uint8Array, position: number, name: string): Promise<void> {
+  for (let done = 0; done < into.length; ) {
+    const { bytesRead: n } = await readFd(fd, into, done, into.length - done, position + done);
+    if (n === 0) throw new Error(`${name} ends at ${position + done} bytes (truncated?)`);
+    done += n;
+  }
+}
+
 /**
- * Checks a file that is not loaded (searches read parts of it), through one
+ * The CRC-32 of bytes [from, end) of a file, continuing `crc`, read through one
  * reused buffer: neither a copy of the file nor a trail of chunks for the
  * garbage collector adds to the process's peak memory.
  */
-async function checkStreamed(dir: string, manifest: Manifest, name: string): Promise<void> {
-  const expected = expectedOf(manifest, name);
-  const handle = await open(path.join(dir, name), 'r').catch(() => null);
-  if (!handle) throw new Error(`${name} is missing`);
-  let bytes = 0;
-  let crc = 0;
-  try {
-    const buffer = Buffer.allocUnsafe(4 << 20);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, bytes);
-      if (bytesRead === 0) break;
-      crc = crc32(buffer.subarray(0, bytesRead), crc);
-      bytes += bytesRead;
-    }
-  } finally {
-    await handle.close();
+async function crcStreamed(fd: number, from: number, end: number, crc: number, name: string): Promise<number> {
+  const buffer = Buffer.allocUnsafe(Math.min(4 << 20, Math.max(1, end - from)));
+  for (let at = from; at < end; ) {
+    const chunk = buffer.subarray(0, Math.min(buffer.length, end - at));
+    await readFully(fd, chunk, at, name);
+    crc = crc32(chunk, crc);
+    at += chunk.length;
   }
-  if (bytes !== expected.bytes) throw new Error(`${name} has ${bytes} bytes, expected ${expected.bytes} (truncated?)`);
-  if (crc !== expected.crc32) throw new Error(`${name} does not match its checksum (corrupted)`);
+  return crc;
+}
+
+async function openChecked(dir: string, manifest: Manifest, name: string): Promise<{ fd: number; expected: FileCheck & { crc32: number } }> {
+  const expected = expectedOf(manifest, name);
+  const fd = await openFd(path.join(dir, name), 'r').catch(() => null);
+  if (fd === null) throw new Error(`${name} is missing`);
+  const { size } = await statFd(fd);
+  if (size !== expected.bytes) {
+    await closeFd(fd);
+    throw new Error(`${name} has ${size} bytes, expected ${expected.bytes} (truncated?)`);
+  }
+  return { fd, expected };
+}
+
+/** Checks a file that is not loaded (searches read parts of it). */
+async function checkStreamed(dir: string, manifest: Manifest, name: string): Promise<void> {
+  const { fd, expected } = await openChecked(dir, manifest, name);
+  try {
+    if ((await crcStreamed(fd, 0, expected.bytes, 0, name)) !== expected.crc32) throw new Error(`${name} does not match its checksum (corrupted)`);
+  } finally {
+    await closeFd(fd);
+  }
+}
+
+/**
+ * The keyword index with its posting lists left in the file, read list by
+ * list when a search needs them (postings.ts); the whole file is checked.
+ */
+async function openKeywords(dir: string, manifest: Manifest): Promise<KeywordIndex> {
+  const name = FILES.keyword;
+  const { fd, expected } = await openChecked(dir, manifest, name);
+  let index: KeywordIndex | null = null;
+  try {
+    const first = Buffer.alloc(Math.min(expected.bytes, 64 << 10));
+    await readFully(fd, first, 0, name);
+    const offset = KeywordIndex.postingsOffset(expected.bytes, first);
+    const head = Buffer.allocUnsafe(offset);
+    await readFully(fd, head, 0, name);
+    const crc = await crcStreamed(fd, offset, expected.bytes, crc32(head), name);
+    if (crc !== expected.crc32) throw new Error(`${name} does not match its checksum (corrupted)`);
+    index = KeywordIndex.deserialize(head, new PostingsInFile(fd, offset, expected.bytes - offset));
+    return index;
+  } finally {
+    if (!index) await closeFd(fd);
+  }
 }
 
 /** Refuses bytes whose size or checksum differs from the manifest's record of the file. */

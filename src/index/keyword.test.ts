@@ -74,6 +74,11 @@ describe('keyword search with pruning (MaxScore over skip blocks)', () => {
       const lists = [...word].slice(0, -1).map((_, i) => new Set(index.postings(`#${word.slice(i, i + 2)}`)));
       const expected = word.length < 2 ? [] : [...lists[0]!].filter((id) => lists.every((l) => l.has(id)));
       expect(index.passagesWithBigramsOf(word)).toEqual(expected);
+      // Asking whether one of them passes a test visits them in order and stops at the first that does.
+      const visited: number[] = [];
+      const target = expected[Math.floor(expected.length / 2)];
+      expect(index.someWithBigramsOf(word, (id) => (visited.push(id), id === target))).toBe(target !== undefined);
+      expect(visited).toEqual(target === undefined ? [] : expected.slice(0, expected.indexOf(target) + 1));
     }
   });
 });

@@ -264,14 +264,28 @@ export class KeywordIndex {
    * character bigrams (a superset; callers confirm on the text).
    */
   passagesWithBigramsOf(word: string): number[] {
+    const result: number[] = [];
+    this.eachWithBigramsOf(word, (id) => {
+      result.push(id);
+      return false;
+    });
+    return result;
+  }
+
+  /** Whether `test` holds for one of the passages passagesWithBigramsOf gives, stopping at the first. */
+  someWithBigramsOf(word: string, test: (id: number) => boolean): boolean {
+    return this.eachWithBigramsOf(word, test);
+  }
+
+  /** Visits passagesWithBigramsOf's passages in order until `visit` returns true; says whether it did. */
+  private eachWithBigramsOf(word: string, visit: (id: number) => boolean): boolean {
     const ids: number[] = [];
     for (let i = 0; i + 1 < word.length; i++) ids.push(this.termId(`#${word.slice(i, i + 2)}`));
-    if (ids.length === 0) return [];
-    if (ids.some((id) => id < 0)) return [];
+    if (ids.length === 0) return false;
+    if (ids.some((id) => id < 0)) return false;
     // The rarest list leads; the others are only looked up at its passages, jumping over blocks.
     const cursors = [...new Set(ids)].map((id) => this.cursor(id, 0)).sort((a, b) => a.df - b.df);
     const [lead, ...rest] = cursors;
-    const result: number[] = [];
     for (this.step(lead!); lead!.doc !== END; this.step(lead!)) {
       const doc = lead!.doc;
       let all = true;
@@ -280,13 +294,13 @@ export class KeywordIndex {
         this.seek(c, doc);
         if (c.doc !== doc) {
           all = false;
-          if (c.doc === END) return result;
+          if (c.doc === END) return false;
           break;
         }
       }
-      if (all) result.push(doc);
+      if (all && visit(doc)) return true;
     }
-    return result;
+    return false;
   }
 
   /** The bytes of term `id`'s postings. */

@@ -43,6 +43,10 @@ describe('the vector index (graph.bin + vectors.f16)', () => {
       expect(hits.map((h) => h.similarity)).toEqual([...hits.map((h) => h.similarity)].sort((a, b) => b - a));
     }
     expect(found / (10 * queries.length)).toBeGreaterThanOrEqual(0.98);
+    // Past the re-scored best, hits follow in int8 order with int8 estimates of their similarity.
+    const many = index.search(queries[0]!, 60);
+    expect(many).toHaveLength(60);
+    for (const h of many) expect(Math.abs(h.similarity - dot(queries[0]!, vectors[h.id]!))).toBeLessThan(0.05);
     // Asking for more than there are returns them all.
     expect(index.search(queries[0]!, 1000)).toHaveLength(600);
     // The float16 file gives back the (normalised) vectors.

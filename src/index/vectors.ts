@@ -24,10 +24,11 @@ const { HierarchicalNSW } = hnswlib;
 export const HNSW_M = 16;
 export const HNSW_EF_CONSTRUCTION = 200;
 /**
- * How many of the int8 search's best are re-scored from the float16 vectors (or as many as
- * asked for, if more): int8 scores blur near-ties that the exact scores separate.
+ * How many of the int8 search's best are re-scored from the float16 vectors: int8 scores blur
+ * near-ties that the exact scores separate. Asked for more, the rest follow in int8 order
+ * (each re-score is a read from the file).
  */
-export const RESCORED = 40;
+export const RESCORED = 24;
 
 const MAGIC = 0x47565152; // "RQVG" little-endian
 const HEADER_BYTES = 64;
@@ -131,6 +132,8 @@ export class VectorIndex {
   readonly dims: number;
   private readonly search_: LayeredSearch;
   private readonly query: Int8Array;
+  /** The stored vectors' int8 scale (127 / their largest component). */
+  private readonly scale: number;
   private readonly halves: number;
   private readonly row: Uint16Array;
   private readonly rowBytes: Uint8Array;
@@ -165,6 +168,7 @@ export class VectorIndex {
     };
     this.search_ = new LayeredSearch(graph, scorer);
     this.query = new Int8Array(memory.buffer, queryAt, stride!);
+    this.scale = header.readDoubleLE(40);
     this.count = count!;
     this.dims = dims!;
     this.ef = ef;
@@ -229,10 +233,13 @@ export class VectorIndex {
     for (const x of unit) largest = Math.max(largest, Math.abs(x));
     const scale = largest > 0 ? 127 / largest : 0;
     for (let d = 0; d < this.dims; d++) this.query[d] = Math.round(unit[d]! * scale);
-    const rescored = Math.min(this.count, Math.max(n, RESCORED));
-    const found = this.search_.search(this.ef, rescored);
-    const hits = found.map(({ node }) => ({ id: node, similarity: this.exactSimilarity(unit, node) }));
-    return hits.sort((a, b) => b.similarity - a.similarity || a.id - b.id).slice(0, n);
+    const found = this.search_.search(this.ef, Math.max(n, RESCORED));
+    const exact = found.slice(0, RESCORED).map(({ node }) => ({ id: node, similarity: this.exactSimilarity(unit, node) }));
+    exact.sort((a, b) => b.similarity - a.similarity || a.id - b.id);
+    // The int8 score in the float scale: both vectors were scaled to ±127 by their largest component.
+    const toSimilarity = 1 / (scale * this.scale);
+    const rest = found.slice(RESCORED).map(({ node, score }) => ({ id: node, similarity: score * toSimilarity }));
+    return [...exact, ...rest].slice(0, n);
   }
 
   private exactSimilarity(unit: Float32Array, node: number): number {

@@ -209,7 +209,7 @@ function placeEvidence(index: LoadedIndex): VerdictContext & { namesPlaces: (hit
     inCorpus: wordInCorpus((t) => index.keywords.documentFrequency(t)),
     // Candidates from the keyword index, confirmed on the text: its own words or tags name the place, or its report is about that one province's place alone.
     saysAbout: (place, word) =>
-      index.keywords.passagesWithBigramsOf(word).some((id) => {
+      index.keywords.someWithBigramsOf(word, (id) => {
         const p = store.passages[id]!;
         const about = ownPlaces(id).has(place) || (focused.has(p.file) && reportPlaces.get(p.file)!.has(place));
         return about && matchingForm(p.text).includes(word);

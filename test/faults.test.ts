@@ -47,7 +47,8 @@ describe('1. one way out: every command ends, closing the model thread', () => {
 
   it('search --jsonl | head -1: the reader going away ends the run quietly (no EPIPE stack)', async () => {
     const spawned = spawnClean(TSX, [cli('search'), '--jsonl'], env, 45_000, { stdin: 'pipe' });
-    const questions = Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: i, question: '主题教育' })).join('\n') + '\n';
+    // Far more output (megabytes) than a pipe holds, so some of it is still unwritten when the reader goes away.
+    const questions = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ id: i, question: '主题教育' })).join('\n') + '\n';
     spawned.child.stdin!.write(questions);
     await new Promise<void>((resolve) => spawned.child.stdout!.once('data', () => resolve()));
     spawned.child.stdout!.destroy();

@@ -85,7 +85,15 @@ export async function runCli(main: (scope: CliScope) => Promise<void | number>, 
   let brokenPipe: (error: Error) => void = () => {};
   const pipeClosed = new Promise<never>((_, reject) => (brokenPipe = reject));
   pipeClosed.catch(() => {});
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', (error) => brokenPipe(error));
+  // A failed write is reported after the write returns: a command that wrote its last line into
+  // a closed pipe may finish before it hears, and must still not exit as if all was read.
+  let outputLost: Error | null = null;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error) => {
+      outputLost ??= error;
+      brokenPipe(error);
+    });
+  }
   try {
     exitCode = (await Promise.race([main({ onExit: (close) => closers.push(close) }), pipeClosed])) ?? 0;
   } catch (error) {
@@ -101,6 +109,9 @@ export async function runCli(main: (scope: CliScope) => Promise<void | number>, 
     }
   }
   await Promise.all([flush(process.stdout), flush(process.stderr)]);
+  // One turn of the event loop: a write's failure is reported on a later tick.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (outputLost && exitCode === 0) exitCode = explainFailure(outputLost).exitCode;
   process.exit(exitCode);
 }
 

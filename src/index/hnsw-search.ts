@@ -117,7 +117,7 @@ export class LayeredSearch {
         }
       }
     }
-    return found.drain().slice(0, k);
+    return found.drainBest(k);
   }
 
   private nextEpoch(): number {
@@ -187,12 +187,16 @@ class Heap {
     scores[i] = score;
   }
 
-  /** Everything, best (highest score) first; empties the heap. */
-  drain(): Scored[] {
+  /**
+   * The k highest-scoring entries, best first; empties the heap. For a
+   * lowest-on-top heap: the others are popped first (cheaper than sorting all ef).
+   */
+  drainBest(k: number): Scored[] {
+    if (!this.max) while (this.size > k) this.pop();
     const out: Scored[] = [];
     for (let i = 0; i < this.size; i++) out.push({ node: this.nodes[i]!, score: this.scores[i]! });
     this.size = 0;
-    return out.sort((a, b) => b.score - a.score || a.node - b.node);
+    return out.sort((a, b) => b.score - a.score || a.node - b.node).slice(0, k);
   }
 
   private grow(): void {

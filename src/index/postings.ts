@@ -23,7 +23,7 @@ export class PostingsInMemory implements PostingSource {
 }
 
 /** How many bytes of recently read lists are kept: the common words' lists come back in most questions. */
-export const POSTING_CACHE_BYTES = 8 << 20;
+export const POSTING_CACHE_BYTES = 16 << 20;
 
 export class PostingsInFile implements PostingSource {
   private readonly cache = new Map<number, Uint8Array>();

@@ -34,7 +34,9 @@ interface StoredForm {
   reports: Array<Omit<Report, 'places'>>;
   placeIds: string[];
   reportPlaces: number[][];
-  paragraphs: { report: number[]; number: number[]; text: Array<string | null>; own: number[][]; inherited: number[][] };
+  /** The distinct (own, inherited) place lists of paragraphs: few, and one tags object each when loaded. */
+  tagSets: { own: number[][]; inherited: number[][] };
+  paragraphs: { report: number[]; number: number[]; text: Array<string | null>; tags: number[] };
   passages: { paragraph: number[]; part: number[]; text: string[] };
 }
 
@@ -47,6 +49,20 @@ export function serializeStore(store: Store): Buffer {
     if (n === undefined) placeIndex.set(id, (n = placeIndex.size));
     return n;
   };
+  const tagIndex = new Map<string, number>();
+  const tagSets: StoredForm['tagSets'] = { own: [], inherited: [] };
+  const tagNumber = (places: PlaceTags) => {
+    const own = places.own.map(placeNumber);
+    const inherited = places.inherited.map(placeNumber);
+    const key = `${own.join(',')}|${inherited.join(',')}`;
+    let n = tagIndex.get(key);
+    if (n === undefined) {
+      tagIndex.set(key, (n = tagIndex.size));
+      tagSets.own.push(own);
+      tagSets.inherited.push(inherited);
+    }
+    return n;
+  };
   const single = new Map<number, number>();
   for (const p of store.passages) {
     const i = paragraphIndex.get(`${p.file}#${p.paragraph}`)!;
@@ -55,13 +71,13 @@ export function serializeStore(store: Store): Buffer {
   const stored: StoredForm = {
     reports: store.reports.map(({ places: _places, ...rest }) => rest),
     placeIds: [],
+    tagSets,
     reportPlaces: store.reports.map((r) => r.places.map(placeNumber)),
     paragraphs: {
       report: store.paragraphs.map((p) => reportIndex.get(p.file)!),
       number: store.paragraphs.map((p) => p.number),
       text: store.paragraphs.map((p, i) => (single.get(i) === 1 ? null : p.text)),
-      own: store.paragraphs.map((p) => p.places.own.map(placeNumber)),
-      inherited: store.paragraphs.map((p) => p.places.inherited.map(placeNumber)),
+      tags: store.paragraphs.map((p) => tagNumber(p.places)),
     },
     passages: {
       paragraph: store.passages.map((p) => paragraphIndex.get(`${p.file}#${p.paragraph}`)!),
@@ -82,10 +98,12 @@ type Strings = StringColumn | Array<string | null>;
 // A short list of lists stays JSON, but a long list inside it is a number column of its own.
 type Lists = ListColumn | Array<number[] | Uint32Array>;
 type Numbers = Uint32Array | number[];
-interface LoadedForm extends Omit<StoredForm, 'paragraphs' | 'passages' | 'placeIds' | 'reportPlaces'> {
+interface LoadedForm extends Omit<StoredForm, 'paragraphs' | 'passages' | 'placeIds' | 'reportPlaces' | 'tagSets'> {
   placeIds: Strings;
   reportPlaces: Lists;
-  paragraphs: { report: Numbers; number: Numbers; text: Strings; hash?: Strings; own: Lists; inherited: Lists };
+  /** Format 9; before, each paragraph had its own and inherited lists. */
+  tagSets?: { own: Lists; inherited: Lists };
+  paragraphs: { report: Numbers; number: Numbers; text: Strings; hash?: Strings; tags?: Numbers; own?: Lists; inherited?: Lists };
   passages: { paragraph: Numbers; part: Numbers; text: Strings; hash?: Strings };
 }
 
@@ -164,6 +182,30 @@ class StoredTexts {
   paragraphHash = (i: number) => this.paragraphTexts.hash?.(i) ?? contentHash(this.paragraphText(i));
 }
 
+/** Paragraph i's place tags: from the table of distinct ones (format 9), or its own lists (older stores, read for re-indexing). */
+function tagsReader(s: LoadedForm, list: (numbers: number[]) => string[], tags: Map<string, PlaceTags>): (i: number) => PlaceTags {
+  if (s.tagSets && s.paragraphs.tags) {
+    const own = listReader(s.tagSets.own);
+    const inherited = listReader(s.tagSets.inherited);
+    const sets = Array.from({ length: s.tagSets.own.length }, (_, t) => ({ own: list(own.get(t)), inherited: list(inherited.get(t)) }));
+    const numbers = s.paragraphs.tags;
+    return (i) => {
+      const places = sets[numbers[i]!];
+      if (!places) throw new Error(`paragraph ${i} cites missing place tags`);
+      return places;
+    };
+  }
+  if (!s.paragraphs.own || !s.paragraphs.inherited) throw new Error('the store has no place tags');
+  const own = listReader(s.paragraphs.own);
+  const inherited = listReader(s.paragraphs.inherited);
+  return (i) => {
+    const key = `${own.key(i)}|${inherited.key(i)}`;
+    let places = tags.get(key);
+    if (!places) tags.set(key, (places = { own: list(own.get(i)), inherited: list(inherited.get(i)) }));
+    return places;
+  };
+}
+
 export function parseStore(bytes: Buffer): Store {
   const s = decodeColumns<LoadedForm>(bytes, { lazy: true });
   // Place ids are few and each is used by many lists: decoded once.
@@ -186,21 +228,13 @@ export function parseStore(bytes: Buffer): Store {
     { text: reader(s.passages.text), hash: s.passages.hash && reader(s.passages.hash) },
     { text: reader(s.paragraphs.text), hash: s.paragraphs.hash && reader(s.paragraphs.hash) },
   );
-  const own = listReader(s.paragraphs.own);
-  const inherited = listReader(s.paragraphs.inherited);
   // Plain loops over the columns: at 100k paragraphs, the intermediate arrays of .map() were
   // a good part of the load (their making and their collection).
   const paragraphCount = s.paragraphs.number.length;
   const paragraphs = new Array<StoredParagraph>(paragraphCount);
-  let places: PlaceTags | undefined;
-  let placesKey = '';
+  const placesOf = tagsReader(s, list, tags);
   for (let i = 0; i < paragraphCount; i++) {
-    const key = `${own.key(i)}|${inherited.key(i)}`;
-    if (key !== placesKey || !places) {
-      placesKey = key;
-      places = tags.get(key);
-      if (!places) tags.set(key, (places = { own: list(own.get(i)), inherited: list(inherited.get(i)) }));
-    }
+    const places = placesOf(i);
     const report = reports[s.paragraphs.report[i]!];
     if (!report) throw new Error(`paragraph ${i} cites a missing report`);
     paragraphs[i] = new StoredParagraph(i, report.file, s.paragraphs.number[i]!, places, texts);
@@ -217,8 +251,7 @@ export function parseStore(bytes: Buffer): Store {
   if (
     s.passages.text.length !== passages.length ||
     s.paragraphs.text.length !== paragraphs.length ||
-    s.paragraphs.own.length !== paragraphs.length ||
-    s.paragraphs.inherited.length !== paragraphs.length ||
+    (s.paragraphs.tags ?? s.paragraphs.own)?.length !== paragraphs.length ||
     (s.passages.hash && s.passages.hash.length !== passages.length)
   ) {
     throw new Error('store columns disagree on their lengths');

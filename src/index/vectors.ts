@@ -39,11 +39,13 @@ export interface VectorHit {
   similarity: number;
 }
 
+/** The vector scaled to length 1: itself when it already is (the model's are), so a large build holds no second copy. */
 function normalized(vector: Float32Array): Float32Array {
   let norm = 0;
   for (const x of vector) norm += x * x;
   norm = Math.sqrt(norm);
-  return norm > 0 ? vector.map((x) => x / norm) : vector.slice();
+  if (norm === 0 || Math.abs(norm - 1) < 1e-6) return vector;
+  return vector.map((x) => x / norm);
 }
 
 /** Where each part of graph.bin starts, from its header's figures. */

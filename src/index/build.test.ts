@@ -73,28 +73,20 @@ describe('building the index', () => {
 
   it('refuses a damaged index with a message to rebuild', async () => {
     const manifest = (await readManifest(indexDir))!;
-    const graph = path.join(indexDir, manifest.generation, FILES.graph);
-    const bytes = await readFile(graph);
-    await writeFile(graph, bytes.subarray(0, bytes.length / 2));
-    await expect(load(indexDir)).rejects.toThrow(IndexError);
-    await expect(load(indexDir)).rejects.toThrow(/graph\.bin .*truncated.*npm run index/);
-    await writeFile(graph, bytes);
-    // The float16 vectors are not loaded, but they are checked.
-    const halves = path.join(indexDir, manifest.generation, FILES.vectors);
-    const original = await readFile(halves);
-    const flipped = Buffer.from(original);
-    flipped[flipped.length - 3]! ^= 0x40;
-    await writeFile(halves, flipped);
-    await expect(load(indexDir)).rejects.toThrow(/vectors\.f16 does not match its checksum \(corrupted\).*npm run index/);
-    await writeFile(halves, original);
-    // Nor are the keyword postings (read list by list when searching).
-    const keywords = path.join(indexDir, manifest.generation, FILES.keyword);
-    const keywordBytes = await readFile(keywords);
-    const damaged = Buffer.from(keywordBytes);
-    damaged[damaged.length - 2]! ^= 0x01;
-    await writeFile(keywords, damaged);
-    await expect(load(indexDir)).rejects.toThrow(/keyword\.bin does not match its checksum \(corrupted\)/);
-    await writeFile(keywords, keywordBytes);
+    const damages: Array<[string, (bytes: Buffer) => Buffer, RegExp]> = [
+      [FILES.graph, (b) => b.subarray(0, b.length / 2), /graph\.bin .*truncated.*npm run index/],
+      // The float16 vectors and the keyword postings are not loaded (searches read them by position), but they are checked.
+      [FILES.vectors, (b) => flip(b, b.length - 3), /vectors\.f16 does not match its checksum \(corrupted\).*npm run index/],
+      [FILES.keyword, (b) => flip(b, b.length - 2), /keyword\.bin does not match its checksum \(corrupted\).*npm run index/],
+    ];
+    for (const [name, damage, message] of damages) {
+      const file = path.join(indexDir, manifest.generation, name);
+      const bytes = await readFile(file);
+      await writeFile(file, damage(bytes));
+      await expect(load(indexDir)).rejects.toThrow(IndexError);
+      await expect(load(indexDir)).rejects.toThrow(message);
+      await writeFile(file, bytes);
+    }
     await expect(load(indexDir)).resolves.toBeTruthy();
   });
 
@@ -110,3 +102,10 @@ describe('building the index', () => {
     await expect(load(await tempDir('empty'))).rejects.toThrow(/No index found.*npm run index/);
   });
 });
+
+/** A copy with one bit of byte `at` flipped. */
+function flip(bytes: Buffer, at: number): Buffer {
+  const copy = Buffer.from(bytes);
+  copy[at]! ^= 0x40;
+  return copy;
+}

@@ -4,7 +4,7 @@
 // question reads a few dozen of them: reading them by position keeps them in
 // the operating system's page cache instead of the bot's memory, and off the
 // start-up path.
-import { closeSync, readSync } from 'node:fs';
+import { HeldFile } from './held-file.js';
 
 export interface PostingSource {
   /** Bytes [start, end) of the postings. */
@@ -28,20 +28,19 @@ export const POSTING_CACHE_BYTES = 16 << 20;
 export class PostingsInFile implements PostingSource {
   private readonly cache = new Map<number, Uint8Array>();
   private cached = 0;
-  private closed = false;
+  private readonly file: HeldFile;
 
   /** `offset`: where the postings start in the file; `length`: their size. */
   constructor(
-    private readonly fd: number,
+    fd: number,
     private readonly offset: number,
     private readonly length: number,
     private readonly cacheBytes = POSTING_CACHE_BYTES,
   ) {
-    closeWhenCollected.register(this, fd, this);
+    this.file = new HeldFile(fd, 'the keyword index');
   }
 
   read(start: number, end: number): Uint8Array {
-    if (this.closed) throw new Error('the keyword index was closed');
     if (start < 0 || end > this.length || start > end) throw new Error(`posting bytes ${start}–${end} are outside the index (${this.length})`);
     const known = this.cache.get(start);
     if (known && known.length === end - start) {
@@ -51,11 +50,7 @@ export class PostingsInFile implements PostingSource {
       return known;
     }
     const bytes = new Uint8Array(end - start);
-    for (let done = 0; done < bytes.length; ) {
-      const n = readSync(this.fd, bytes, done, bytes.length - done, this.offset + start + done);
-      if (n === 0) throw new Error('the keyword index file ends before its postings do');
-      done += n;
-    }
+    this.file.readAt(bytes, this.offset + start);
     if (bytes.length <= this.cacheBytes / 4) {
       this.cache.set(start, bytes);
       this.cached += bytes.length;
@@ -69,18 +64,6 @@ export class PostingsInFile implements PostingSource {
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    closeWhenCollected.unregister(this);
-    closeSync(this.fd);
+    this.file.close();
   }
 }
-
-// An index replaced by a rebuild is dropped, not closed: its file closes when it is collected.
-const closeWhenCollected = new FinalizationRegistry<number>((fd) => {
-  try {
-    closeSync(fd);
-  } catch {
-    // already closed
-  }
-});

@@ -8,11 +8,12 @@
 // - vectors.f16: each vector in half precision, read (by position, not
 //   loaded) for the few best candidates of a search, which are re-scored
 //   exactly; re-indexing reuses unchanged passages' vectors from it.
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { fromHalves, halfValues, toHalves } from './half.js';
+import { HeldFile } from './held-file.js';
 import { graphOfHnswlibFile } from './hnsw-file.js';
 import { LayeredSearch, type Graph, type Scorer } from './hnsw-search.js';
 import { dotsOver, type Dots } from './simd.js';
@@ -136,7 +137,7 @@ export class VectorIndex {
   private readonly query: Int8Array;
   /** The stored vectors' int8 scale (127 / their largest component). */
   private readonly scale: number;
-  private readonly halves: number;
+  private readonly halves: HeldFile;
   private readonly row: Uint16Array;
   private readonly rowBytes: Uint8Array;
   private closed = false;
@@ -174,7 +175,7 @@ export class VectorIndex {
     this.count = count!;
     this.dims = dims!;
     this.ef = ef;
-    this.halves = halvesFd;
+    this.halves = new HeldFile(halvesFd, FILES.vectors);
     this.row = new Uint16Array(dims!);
     this.rowBytes = new Uint8Array(this.row.buffer);
   }
@@ -216,9 +217,7 @@ export class VectorIndex {
     }
     const fd = openSync(path.join(dir, FILES.vectors), 'r');
     try {
-      const index = new VectorIndex(memory, fileBytes, fd, ef);
-      closeWhenCollected.register(index, fd, index);
-      return index;
+      return new VectorIndex(memory, fileBytes, fd, ef);
     } catch (error) {
       closeSync(fd);
       throw error;
@@ -245,9 +244,7 @@ export class VectorIndex {
   }
 
   private exactSimilarity(unit: Float32Array, node: number): number {
-    const length = this.rowBytes.length;
-    const read = readSync(this.halves, this.rowBytes, 0, length, node * length);
-    if (read !== length) throw new Error(`${FILES.vectors} ends before passage ${node}'s vector`);
+    this.halves.readAt(this.rowBytes, node * this.rowBytes.length);
     const value = halfValues();
     const row = this.row;
     let dot = 0;
@@ -257,21 +254,10 @@ export class VectorIndex {
 
   /** Closes the float16 file; the memory goes with the object. */
   close(): void {
-    if (this.closed) return;
     this.closed = true;
-    closeWhenCollected.unregister(this);
-    closeSync(this.halves);
+    this.halves.close();
   }
 }
-
-// An index replaced by a rebuild is dropped, not closed: its file closes when it is collected.
-const closeWhenCollected = new FinalizationRegistry<number>((fd) => {
-  try {
-    closeSync(fd);
-  } catch {
-    // already closed
-  }
-});
 
 /** The vectors of a vectors.f16 file, by passage id (re-indexing reuses unchanged passages' embeddings). */
 export function readVectors(file: string, dims: number): Float32Array[] {

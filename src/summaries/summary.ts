@@ -362,34 +362,39 @@ function scoreCandidates(store: Store, a: StoreAnalysis, candidates: Candidate[]
   const top = Math.log(a.provinceKeys + 1);
   const weight = (t: string): number => Math.max(0, Math.log((a.provinceKeys + 1) / ((spread.get(t) ?? 1) + 0.5)));
   const terms = candidates.map((c) => termsOfSentence(a, c.sentence));
-  const vectors = terms.map((ts) => {
+  // Each sentence as a unit vector of term weights (empty when it has no weighted term).
+  const units = terms.map((ts) => {
     const w = new Map(ts.map((t) => [t, weight(t)]));
     let norm = 0;
     for (const v of w.values()) norm += v * v;
-    return { w, norm: Math.sqrt(norm) };
+    norm = Math.sqrt(norm);
+    if (norm > 0) for (const [t, v] of w) w.set(t, v / norm);
+    else w.clear();
+    return w;
   });
-  const cosine = (i: number, j: number): number => {
-    const x = vectors[i]!;
-    const y = vectors[j]!;
-    if (x.norm === 0 || y.norm === 0) return 0;
-    const [small, large] = x.w.size <= y.w.size ? [x.w, y.w] : [y.w, x.w];
-    let dot = 0;
-    for (const [t, v] of small) {
-      const u = large.get(t);
-      if (u !== undefined) dot += u * v;
-    }
-    return dot / (x.norm * y.norm);
+  // Centrality: a sentence's mean cosine with the sentences of other paragraphs only (parallel clauses
+  // of one paragraph, "要在…取得新进展", echo each other). The sum of cosines with a set of sentences is
+  // the dot product with the sum of their unit vectors, so the all-pairs sum (minutes for a province
+  // with thousands of paragraphs) is one sum over all sentences minus one per paragraph.
+  const add = (into: Map<string, number>, w: Map<string, number>) => {
+    for (const [t, v] of w) into.set(t, (into.get(t) ?? 0) + v);
   };
-  // Overlap with other paragraphs only: parallel clauses of one paragraph ("要在…取得新进展") echo each other.
+  const all = new Map<string, number>();
+  const byParagraph = new Map<Paragraph, { sum: Map<string, number>; count: number }>();
+  candidates.forEach((c, i) => {
+    add(all, units[i]!);
+    let group = byParagraph.get(c.sentence.paragraph);
+    if (!group) byParagraph.set(c.sentence.paragraph, (group = { sum: new Map(), count: 0 }));
+    add(group.sum, units[i]!);
+    group.count++;
+  });
   const centrality = candidates.map((c, i) => {
+    const own = byParagraph.get(c.sentence.paragraph)!;
+    const n = candidates.length - own.count;
+    if (n === 0) return 0;
     let sum = 0;
-    let n = 0;
-    for (let j = 0; j < candidates.length; j++) {
-      if (candidates[j]!.sentence.paragraph === c.sentence.paragraph) continue;
-      sum += cosine(i, j);
-      n++;
-    }
-    return n > 0 ? sum / n : 0;
+    for (const [t, v] of units[i]!) sum += v * ((all.get(t) ?? 0) - (own.sum.get(t) ?? 0));
+    return sum / n;
   });
   const maxCentrality = Math.max(...centrality, 1e-9);
   candidates.forEach((c, i) => {

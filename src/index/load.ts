@@ -66,13 +66,17 @@ async function loadGeneration(options: LoadOptions, manifest: Manifest | null): 
     const [store, keywords, vectors] = await Promise.all([
       readChecked(dir, manifest, FILES.store).then((bytes) => parseStore(bytes)),
       openKeywords(dir, manifest),
-      checkStreamed(dir, manifest, FILES.vectors).then(() => VectorIndex.load(dir, options.hnswEf, (name, bytes) => verify(name, bytes, expectedOf(manifest, name)))),
+      // The graph loads while the float16 file is checked: searches only read it later.
+      Promise.all([
+        checkStreamed(dir, manifest, FILES.vectors),
+        VectorIndex.load(dir, options.hnswEf, (name, bytes) => verify(name, bytes, expectedOf(manifest, name))),
+      ]).then(([, vectors]) => vectors),
     ]);
     const n = manifest.counts.passages;
     if (store.passages.length !== n || vectors.count !== n || keywords.documentCount !== n || vectors.dims !== manifest.dims) {
       vectors.close();
       keywords.close();
-      throw new Error(`parts disagree on the passage count (manifest ${n}, store ${store.passages.length}, vectors ${vectors.count}, keywords ${keywords.documentCount})`);
+      throw new Error(`parts disagree (manifest ${n} passages of ${manifest.dims}-d, store ${store.passages.length}, vectors ${vectors.count} of ${vectors.dims}-d, keywords ${keywords.documentCount})`);
     }
     return { manifest, store, vectors, keywords };
   } catch (error) {
